@@ -1,0 +1,134 @@
+from django.contrib import admin
+
+from plans.models import (
+    Division,
+    Grade,
+    Indicator,
+    IndicatorValue,
+    Item,
+    ItemDivision,
+    Period,
+    Plan,
+    PolicyArea,
+    RatingScale,
+    ScheduleRow,
+)
+
+
+class GradeInline(admin.TabularInline):
+    model = Grade
+    extra = 0
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    inlines = [GradeInline]
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "scale", "reason_required", "order"]
+    list_filter = ["scale"]
+
+
+class PolicyAreaInline(admin.TabularInline):
+    model = PolicyArea
+    extra = 0
+    fields = ["order", "number", "name", "parent"]
+
+
+class PeriodInline(admin.TabularInline):
+    model = Period
+    extra = 0
+    fields = ["fiscal_year", "half", "deadline", "state", "published_at"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "first_fiscal_year", "last_fiscal_year", "cadence"]
+    inlines = [PolicyAreaInline, PeriodInline]
+
+
+@admin.register(PolicyArea)
+class PolicyAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "number", "plan", "parent", "order"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "parent"]
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "former_names", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "former_names"]
+
+
+class ItemDivisionInline(admin.TabularInline):
+    model = ItemDivision
+    extra = 0
+    autocomplete_fields = ["division"]
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+
+
+class ScheduleRowInline(admin.TabularInline):
+    model = ScheduleRow
+    extra = 0
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "area",
+        "parent",
+        "relisted_from",
+        "is_new",
+        "is_follow_up",
+    ]
+    list_filter = ["plan", "area", "is_new", "is_follow_up"]
+    list_select_related = ["area", "parent", "relisted_from"]
+    search_fields = ["number", "title", "purpose"]
+    raw_id_fields = ["parent", "relisted_from"]
+    inlines = [ItemDivisionInline, IndicatorInline, ScheduleRowInline]
+
+
+@admin.register(ItemDivision)
+class ItemDivisionAdmin(admin.ModelAdmin):
+    list_display = ["item", "division", "order"]
+    list_select_related = ["item", "division"]
+    raw_id_fields = ["item", "division"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "item", "baseline_text", "target_text", "unit"]
+    list_select_related = ["item"]
+    search_fields = ["name", "item__title"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(ScheduleRow)
+class ScheduleRowAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "item", "order"]
+    list_select_related = ["item"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "deadline", "state", "published_at"]
+    list_filter = ["plan", "state"]
+    list_select_related = ["plan"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period", "text", "value"]
+    list_select_related = ["indicator", "period"]
+    raw_id_fields = ["indicator", "period"]

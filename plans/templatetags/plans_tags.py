@@ -1,0 +1,39 @@
+from django import template
+from django.utils.translation import get_language
+
+from plans import fiscal
+
+register = template.Library()
+
+
+@register.filter
+def fiscal_year(value: int) -> str:
+    """平成29年度（2017年度） in Japanese, FY2017 in English."""
+    if get_language() == "en":
+        return f"FY{value}"
+    return f"{fiscal.fiscal_year_label(value)}（{value}年度）"
+
+
+@register.filter
+def fiscal_year_short(value: int) -> str:
+    """平成29年度 in Japanese, FY2017 in English: for table headers."""
+    return f"FY{value}" if get_language() == "en" else fiscal.fiscal_year_label(value)
+
+
+@register.filter
+def period_label(period) -> str:
+    """平成29年度 下半期 / FY2017 second half."""
+    return f"{fiscal_year_short(period.fiscal_year)} {period.get_half_display()}"
+
+
+@register.filter
+def era_date(value) -> str:
+    """令和元年5月1日 in Japanese; the ISO date in English."""
+    if value is None:
+        return ""
+    return value.isoformat() if get_language() == "en" else fiscal.era_date_label(value)
+
+
+@register.filter
+def schedule_word(row, fiscal_year: int) -> str:
+    return row.word_for(fiscal_year)

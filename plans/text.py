@@ -1,0 +1,27 @@
+"""Reading values as people write them in plan documents."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# Ways the source documents write "no value".
+BLANKS = {"", "-", "—", "ー", "－", "―"}
+
+_QUANTITY = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*([^\d\s]{0,10})\s*$")
+# A unit that scales or qualifies the number ("1万人以上") is not a plain unit.
+_QUALIFIERS = re.compile(r"[万億千]|以上|以下|未満|超|約|程度")
+
+
+def clean(text: str | None) -> str:
+    """Return the text stripped, or "" when it only says there is no value."""
+    text = (text or "").strip()
+    return "" if text in BLANKS else text
+
+
+def parse_quantity(text: str) -> tuple[Decimal | None, str]:
+    """Split "9,855人" into (9855, "人"); anything else gives (None, "")."""
+    match = _QUANTITY.match(text)
+    if not match or _QUALIFIERS.search(match[2]):
+        return None, ""
+    return Decimal(match[1].replace(",", "")), match[2]

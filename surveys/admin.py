@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from surveys.models import SurveySheet
+
+
+@admin.register(SurveySheet)
+class SurveySheetAdmin(admin.ModelAdmin):
+    list_display = [
+        "item",
+        "period",
+        "state",
+        "division_grade",
+        "hq_grade",
+        "updated_at",
+    ]
+    list_filter = ["period__plan", "period", "state"]
+    list_select_related = ["item", "period", "division_grade", "hq_grade"]
+    search_fields = ["item__number", "item__title"]
+    raw_id_fields = ["item", "period"]

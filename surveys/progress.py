@@ -1,0 +1,174 @@
+"""What the public pages show: published ratings of a plan, per area and per item."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from plans.models import Grade, IndicatorValue, Item, Period, Plan, PolicyArea
+from surveys.models import SurveySheet
+
+
+def published_periods(plan: Plan) -> list[Period]:
+    """The plan's published periods, oldest first."""
+    return sorted(plan.periods.published(), key=lambda p: p.sort_key)
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    sheet: SurveySheet | None
+    sub_items: list[ItemRow] = field(default_factory=list)
+
+    @property
+    def hq_grade(self) -> Grade | None:
+        return self.sheet.hq_grade if self.sheet else None
+
+
+@dataclass
+class AreaProgress:
+    area: PolicyArea
+    depth: int
+    rows: list[ItemRow]
+    counts: list[int]
+    unrated: int
+
+    @property
+    def item_count(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class PlanProgress:
+    plan: Plan
+    period: Period | None
+    grades: list[Grade]
+    areas: list[AreaProgress]
+
+    @property
+    def total_counts(self) -> list[int]:
+        return [
+            sum(column) for column in zip(*(a.counts for a in self.areas), strict=True)
+        ]
+
+    @property
+    def total_unrated(self) -> int:
+        return sum(a.unrated for a in self.areas)
+
+    @property
+    def total_items(self) -> int:
+        return sum(a.item_count for a in self.areas)
+
+
+def plan_progress(plan: Plan) -> PlanProgress:
+    """Each area's items with their HQ rating in the latest published period.
+
+    A re-listed item (再掲) shows and counts its source's rating, so it is
+    counted in both areas, as the plan's own count tables do. Sub-items are
+    listed under their parent and not counted: a parent's rating is its own.
+    """
+    periods = published_periods(plan)
+    period = periods[-1] if periods else None
+    grades = list(plan.rating_scale.grades.all())
+    sheets = {}
+    if period:
+        sheets = {
+            s.item_id: s
+            for s in period.sheets.select_related("division_grade", "hq_grade")
+        }
+    rows = {
+        item.pk: ItemRow(item, sheets.get(item.sheet_item_id))
+        for item in Item.objects.for_plan_page(plan)
+    }
+    by_area: dict[int, list[ItemRow]] = {}
+    for row in rows.values():
+        if row.item.parent_id:
+            rows[row.item.parent_id].sub_items.append(row)
+        else:
+            by_area.setdefault(row.item.area_id, []).append(row)
+    areas = []
+    all_areas = list(plan.areas.all())
+    depths: dict[int, int] = {}
+    for area in all_areas:
+        depths[area.pk] = depths[area.parent_id] + 1 if area.parent_id else 0
+        area_rows = by_area.get(area.pk, [])
+        tally = Counter(row.hq_grade.pk for row in area_rows if row.hq_grade)
+        areas.append(
+            AreaProgress(
+                area=area,
+                depth=depths[area.pk],
+                rows=area_rows,
+                counts=[tally[g.pk] for g in grades],
+                unrated=sum(1 for row in area_rows if not row.hq_grade),
+            )
+        )
+    return PlanProgress(plan=plan, period=period, grades=grades, areas=areas)
+
+
+@dataclass
+class ItemReport:
+    item: Item
+    source: Item
+    periods: list[Period]
+    sheets: list[SurveySheet]
+    indicators: list
+    schedule_rows: list
+    sub_items: list[ItemRow]
+    relistings: list[Item]
+    divisions: list
+
+
+def item_report(item: Item) -> ItemReport:
+    """Everything the public item page shows, from published periods only.
+
+    A re-listed item shows its source's indicators, schedule and sheets.
+    """
+    source = item.relisted_from or item
+    periods = published_periods(item.plan)
+    published = [p.pk for p in periods]
+    sheets = list(
+        SurveySheet.objects.filter(item=source, period__in=published).select_related(
+            "period", "division_grade", "hq_grade"
+        )
+    )
+    sheets.sort(key=lambda s: s.period.sort_key, reverse=True)
+    indicators = list(
+        source.indicators.prefetch_related(
+            Prefetch(
+                "values",
+                queryset=IndicatorValue.objects.filter(period__in=published),
+                to_attr="published_values",
+            )
+        )
+    )
+    for indicator in indicators:
+        by_period = {v.period_id: v for v in indicator.published_values}
+        indicator.actuals = [by_period.get(p.pk) for p in periods]
+    latest = periods[-1].pk if periods else None
+    sub_items = [
+        ItemRow(sub, next(iter(sub.latest_sheets), None))
+        for sub in source.sub_items.prefetch_related(
+            Prefetch(
+                "sheets",
+                queryset=SurveySheet.objects.filter(period=latest).select_related(
+                    "hq_grade"
+                ),
+                to_attr="latest_sheets",
+            )
+        )
+    ]
+    return ItemReport(
+        item=item,
+        source=source,
+        periods=periods,
+        sheets=sheets,
+        indicators=indicators,
+        schedule_rows=list(source.schedule_rows.all()),
+        sub_items=sub_items,
+        relistings=list(source.relistings.all()),
+        divisions=[
+            link.division for link in item.division_links.select_related("division")
+        ],
+    )

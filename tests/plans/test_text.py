@@ -1,0 +1,24 @@
+from decimal import Decimal
+
+import pytest
+
+from plans.text import clean, parse_quantity
+
+
+@pytest.mark.parametrize("blank", ["", "-", "—", "ー", "  ", None])
+def test_clean_treats_dashes_as_no_value(blank):
+    assert clean(blank) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9,855人", (Decimal("9855"), "人")),
+        ("92回/年", (Decimal("92"), "回/年")),
+        ("98.5%", (Decimal("98.5"), "%")),
+        ("1万人以上", (None, "")),
+        ("市との協働事業数:73 大学との協働事業数:25", (None, "")),
+    ],
+)
+def test_parse_quantity(text, expected):
+    assert parse_quantity(text) == expected

@@ -1,0 +1,43 @@
+"""Public pages run a fixed number of queries however large the plan is."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans.models import Period
+from tests.factories import add_period, scaled_copy
+from tests.html import table_rows
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_plan_page_queries_do_not_grow_with_the_plan(client, seed_plan):
+    seed_queries = count_queries(client, seed_plan.get_absolute_url())
+    big = scaled_copy(seed_plan, 10)
+    assert big.items.count() == 10 * seed_plan.items.count()
+    assert count_queries(client, big.get_absolute_url()) == seed_queries
+    totals = table_rows(client.get(big.get_absolute_url()), "grade-counts")["合計"]
+    assert totals == ["30", "300", "100", "430"]
+
+
+def test_item_page_queries_do_not_grow_with_the_plan(client, seed_plan):
+    seed_queries = count_queries(
+        client, seed_plan.items.get(number="2").get_absolute_url()
+    )
+    big = scaled_copy(seed_plan, 10)
+    item = big.items.get(number="10.2")
+    assert count_queries(client, item.get_absolute_url()) == seed_queries
+
+
+def test_item_page_queries_do_not_grow_with_periods(client, seed_plan):
+    url = seed_plan.items.get(number="2").get_absolute_url()
+    one_period = count_queries(client, url)
+    for year in (2018, 2019, 2020):
+        add_period(
+            seed_plan, fiscal_year=year, state=Period.State.PUBLISHED, text="実施"
+        )
+    assert count_queries(client, url) == one_period

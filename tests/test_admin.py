@@ -1,0 +1,42 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from plans.models import Division
+
+OUR_MODELS = [
+    m for app in ("plans", "surveys") for m in apps.get_app_config(app).get_models()
+]
+
+
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m.__name__)
+def test_every_model_has_working_admin_pages(admin_client, seed_plan, model):
+    assert admin.site.is_registered(model)
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    change = reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_change",
+        args=[model.objects.first().pk],
+    )
+    assert admin_client.get(change).status_code == 200
+
+
+def test_renaming_a_division_in_the_admin_shows_on_public_pages(
+    admin_client, client, seed_plan
+):
+    division = Division.objects.get(name="政策課")
+    response = admin_client.post(
+        reverse("admin:plans_division_change", args=[division.pk]),
+        {"name": "企画政策課", "former_names": "政策課", "active": "on"},
+    )
+    assert response.status_code == 302
+    item_page = client.get(seed_plan.items.get(number="1").get_absolute_url())
+    assert "企画政策課" in item_page.content.decode()
+
+
+def test_admin_requires_login(client, db):
+    response = client.get(reverse("admin:plans_item_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
