@@ -7,7 +7,10 @@ ensure_venv() {
     exit 1
   fi
   [ -x .venv/bin/python ] || "$python" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
-    | grep -v "is ignored: it is neither a file nor a directory" || true
+  mkdir -p var
+  if ! .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}" >var/pip.log 2>&1; then
+    cat var/pip.log >&2
+    exit 1
+  fi
   export PATH="$PWD/.venv/bin:$PATH"
 }

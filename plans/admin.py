@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import (
     Division,
@@ -60,6 +61,7 @@ class PolicyAreaAdmin(admin.ModelAdmin):
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
     list_display = ["name", "former_names", "active"]
+    filter_horizontal = ["members"]
     list_filter = ["active"]
     search_fields = ["name", "former_names"]
 
@@ -128,7 +130,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "period", "text", "value"]
     list_select_related = ["indicator", "period"]
     raw_id_fields = ["indicator", "period"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.fiscal import fiscal_year_label
 
@@ -168,6 +170,13 @@ class Division(models.Model):
         help_text=_("Names the division had before, separated by 、 (shown as 旧…)."),
     )
     active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="divisions",
+        blank=True,
+        verbose_name=_("members"),
+        help_text=_("Staff who fill this division's survey sheets."),
+    )
 
     class Meta:
         verbose_name = _("division")
@@ -430,6 +439,10 @@ class Period(models.Model):
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
 
 class IndicatorValue(models.Model):
     """The actual value of an indicator in a period."""
@@ -447,6 +460,8 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(
         _("actual (number)"), max_digits=18, decimal_places=4, null=True, blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator value")

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from surveys.models import SurveySheet
 
 
 @admin.register(SurveySheet)
-class SurveySheetAdmin(admin.ModelAdmin):
+class SurveySheetAdmin(SimpleHistoryAdmin):
     list_display = [
         "item",
         "period",
@@ -17,3 +18,4 @@ class SurveySheetAdmin(admin.ModelAdmin):
     list_select_related = ["item", "period", "division_grade", "hq_grade"]
     search_fields = ["item__number", "item__title"]
     raw_id_fields = ["item", "period"]
+    readonly_fields = ["version"]

@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from plans.models import Grade, Item, Period
+from plans.models import Grade, IndicatorValue, Item, Period
+from surveys import roles
+from surveys.mail import send_returned_notice
+
+
+class Refused(Exception):
+    """An action this user may not take, or not while the sheet is in this state."""
+
+    def __init__(self, message: str, *, forbidden: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.forbidden = forbidden
+
+
+class Conflict(Exception):
+    """Someone saved the sheet after this user loaded it."""
+
+    def __init__(self, current: SurveySheet, loaded_version: int):
+        super().__init__(f"sheet {current.pk} is at version {current.version}")
+        self.current = current
+        self.loaded_version = loaded_version
 
 
 class SurveySheetQuerySet(models.QuerySet):
     def published(self) -> SurveySheetQuerySet:
         return self.filter(period__state=Period.State.PUBLISHED)
+
+    def visible_to(self, user) -> SurveySheetQuerySet:
+        """Sheets the user may read: HQ all, committee published, divisions their own."""
+        if roles.is_hq(user):
+            return self
+        mine = models.Q(item__division_links__division__in=roles.division_ids(user))
+        if roles.is_committee(user):
+            mine |= models.Q(period__state=Period.State.PUBLISHED)
+        return self.filter(mine).distinct()
+
+    def for_queue(self) -> SurveySheetQuerySet:
+        return self.select_related(
+            "item__area", "period__plan", "division_grade", "hq_grade"
+        ).prefetch_related("item__division_links__division")
 
 
 class SurveySheet(models.Model):
@@ -50,14 +88,37 @@ class SurveySheet(models.Model):
         verbose_name=_("HQ's rating"),
     )
     hq_reason = models.TextField(_("HQ's reason"), blank=True)
+    return_note = models.TextField(
+        _("note from HQ"),
+        blank=True,
+        help_text=_(
+            "Why HQ returned the sheet; shown to the division until it resubmits."
+        ),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Goes up by one on every save, so a save based on an older version is refused."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
     objects = SurveySheetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey sheet")
         verbose_name_plural = _("survey sheets")
         ordering = ["period", "item__order"]
+        permissions = [
+            (
+                "review_surveysheet",
+                "Can review, return and rate survey sheets, open and publish periods",
+            ),
+            ("read_reports", "Can read every published sheet and download reports"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "period"], name="surveys_sheet_one_per_item_and_period"
@@ -66,3 +127,129 @@ class SurveySheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} / {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:sheet", args=[self.pk])
+
+    # Who may do what.
+
+    def is_division_member(self, user) -> bool:
+        mine = roles.division_ids(user)
+        return any(link.division_id in mine for link in self.item.division_links.all())
+
+    def is_visible_to(self, user) -> bool:
+        return (
+            roles.is_hq(user)
+            or self.is_division_member(user)
+            or (roles.is_committee(user) and self.period.is_published)
+        )
+
+    @property
+    def is_fillable(self) -> bool:
+        return self.period.is_open and self.state in (
+            self.State.DRAFT,
+            self.State.RETURNED,
+        )
+
+    def is_editable_by(self, user) -> bool:
+        return self.is_fillable and self.is_division_member(user)
+
+    # State changes. Each checks the user and the state first and changes
+    # nothing when it refuses.
+
+    def fill(
+        self,
+        *,
+        by,
+        version: int,
+        fields: dict,
+        actuals: dict[int, str],
+        submit: bool = False,
+    ) -> None:
+        """Save the division's texts, rating and indicator actuals; submit if asked.
+
+        The row is locked and its version compared with the one the form was
+        loaded at, so of two people saving the same sheet the second is refused
+        with a Conflict instead of overwriting the first.
+        """
+        if not self.is_division_member(by):
+            raise Refused(
+                gettext("Only the responsible division can fill this sheet."),
+                forbidden=True,
+            )
+        with transaction.atomic():
+            current = SurveySheet.objects.select_for_update().get(pk=self.pk)
+            if current.version != version:
+                raise Conflict(SurveySheet.objects.get(pk=self.pk), version)
+            current.period = self.period
+            if not current.is_fillable:
+                raise Refused(self.state_refusal())
+            for name, value in fields.items():
+                setattr(current, name, value)
+            if submit:
+                current.state = self.State.SUBMITTED
+                current.submitted_at = timezone.now()
+            current._save_by(by)
+            for value in IndicatorValue.objects.filter(
+                period=self.period, indicator__item=self.item, pk__in=actuals
+            ):
+                if value.text != actuals[value.pk]:
+                    value.text = actuals[value.pk]
+                    value._history_user = by
+                    value.save()
+        self.refresh_from_db()
+
+    def return_to_division(self, *, by, note: str) -> None:
+        """HQ sends the sheet back to the division with a note, and tells them by e-mail."""
+        self._check_hq(by)
+        with transaction.atomic():
+            current = SurveySheet.objects.select_for_update().get(pk=self.pk)
+            if not (
+                self.period.is_open
+                and current.state in (self.State.SUBMITTED, self.State.ACCEPTED)
+            ):
+                raise Refused(
+                    gettext("Only a submitted sheet of an open period can be returned.")
+                )
+            current.state = self.State.RETURNED
+            current.return_note = note
+            current._save_by(by)
+            transaction.on_commit(lambda: send_returned_notice(current))
+        self.refresh_from_db()
+
+    def accept(self, *, by, grade: Grade | None, reason: str) -> None:
+        """HQ gives the second-round rating and accepts the sheet."""
+        self._check_hq(by)
+        with transaction.atomic():
+            current = SurveySheet.objects.select_for_update().get(pk=self.pk)
+            if not (self.period.is_open and current.state == self.State.SUBMITTED):
+                raise Refused(
+                    gettext("Only a submitted sheet of an open period can be rated.")
+                )
+            current.state = self.State.ACCEPTED
+            current.hq_grade = grade
+            current.hq_reason = reason
+            current.return_note = ""
+            current._save_by(by)
+        self.refresh_from_db()
+
+    def _check_hq(self, user) -> None:
+        if not roles.is_hq(user):
+            raise Refused(
+                gettext("Only the reform headquarters can review sheets."),
+                forbidden=True,
+            )
+
+    def state_refusal(self) -> str:
+        if not self.period.is_open:
+            return gettext(
+                "This period is closed; its sheets can no longer be changed."
+            )
+        return gettext(
+            "This sheet has been submitted; it can be changed again only if HQ returns it."
+        )
+
+    def _save_by(self, user) -> None:
+        self.version += 1
+        self._history_user = user
+        self.save()

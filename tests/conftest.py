@@ -1,7 +1,15 @@
-import pytest
-from django.utils import translation
+import datetime
+import importlib
 
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.utils import timezone, translation
+
+from plans.models import Division
+from surveys.models import SurveySheet
 from surveys.seed import load_seed
+from surveys.workflow import open_period
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +25,85 @@ def _japanese():
 
 
 @pytest.fixture
-def seed_plan(db):
+def reference_data(db):
+    """Rating scales and role groups from the data migrations.
+
+    A transactional test empties every table when it ends, data migrations'
+    rows included; the transactional tests that follow get them back here.
+    """
+    for module, function in [
+        ("plans.migrations.0002_seed_rating_scales", "create_scales"),
+        ("surveys.migrations.0003_role_groups", "create_groups"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def seed_plan(reference_data):
     """Kodaira's 3rd plan with its published FY2017 year-end results."""
     return load_seed()
+
+
+def make_user(
+    username: str, *, group: str | None = None, divisions=(), **extra
+) -> User:
+    user = User.objects.create_user(
+        username, email=f"{username}@example.jp", password="pw", **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    user.divisions.add(*Division.objects.filter(name__in=divisions))
+    return user
+
+
+@pytest.fixture
+def division_staff(seed_plan):
+    """Staff of 市民協働・男女参画推進課, responsible for items 1, 3 and 37."""
+    return make_user("kyodo", divisions=["市民協働・男女参画推進課"])
+
+
+@pytest.fixture
+def other_division_staff(seed_plan):
+    """Staff of 財政課, who must not touch 市民協働's sheets."""
+    return make_user("zaisei", divisions=["財政課"])
+
+
+@pytest.fixture
+def hq_officer(seed_plan):
+    """A reform HQ officer: reviews, rates and publishes."""
+    return make_user("hq", group="行革本部")
+
+
+@pytest.fixture
+def committee_member(seed_plan):
+    """A committee member: reads published results only."""
+    return make_user("committee", group="推進委員会")
+
+
+@pytest.fixture
+def administrator(seed_plan):
+    return make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def open_fy2018(seed_plan, hq_officer):
+    """FY2018 first half, opened by HQ with a deadline two weeks ahead."""
+    return open_period(
+        plan=seed_plan,
+        fiscal_year=2018,
+        half="first",
+        deadline=timezone.localdate() + datetime.timedelta(days=14),
+        by=hq_officer,
+    )
+
+
+@pytest.fixture
+def own_sheet(open_fy2018):
+    """Item 1's sheet: 市民協働・男女参画推進課 is its lead division."""
+    return SurveySheet.objects.get(period=open_fy2018, item__number="1")
+
+
+@pytest.fixture
+def other_sheet(open_fy2018):
+    """Item 17's sheet: 財政課 only."""
+    return SurveySheet.objects.get(period=open_fy2018, item__number="17")

@@ -1,0 +1,93 @@
+"""Demo accounts for each role, and an open period for them to work in."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from plans.models import Division, Period, Plan
+from surveys.workflow import open_period
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose, demo machines only
+
+# username, full name, what the role does, group, divisions
+DEMO_USERS = [
+    (
+        "admin",
+        "管理者",
+        "Administrator: plans, divisions and users in /admin/",
+        None,
+        [],
+    ),
+    (
+        "hq",
+        "行革 太郎",
+        "Reform HQ officer: opens periods, reviews, rates, publishes",
+        "行革本部",
+        [],
+    ),
+    (
+        "committee",
+        "委員 花子",
+        "Committee member: reads published results",
+        "推進委員会",
+        [],
+    ),
+    (
+        "kyodo",
+        "協働 一郎",
+        "Division staff: 市民協働・男女参画推進課",
+        None,
+        ["市民協働・男女参画推進課"],
+    ),
+    (
+        "zaisei",
+        "財政 次郎",
+        "Division staff: 財政課 and 政策課",
+        None,
+        ["財政課", "政策課"],
+    ),
+]
+
+
+@transaction.atomic
+def create_demo_users() -> list[tuple[str, str]]:
+    """Create the demo users (once) and return (username, role) pairs."""
+    User = get_user_model()
+    for username, full_name, _, group, divisions in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        if not created:
+            continue
+        user.last_name = full_name
+        user.email = f"{username}@example.jp"
+        user.is_staff = user.is_superuser = username == "admin"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        user.divisions.add(*Division.objects.filter(name__in=divisions))
+    return [(username, role) for username, _, role, _, _ in DEMO_USERS]
+
+
+def open_demo_period(plan: Plan) -> Period | None:
+    """Open the period after the plan's latest one, unless one is open already."""
+    if plan.periods.filter(state=Period.State.OPEN).exists():
+        return None
+    latest = max(plan.periods.all(), key=lambda p: p.sort_key)
+    fiscal_year, half = (
+        (latest.fiscal_year, Period.Half.SECOND)
+        if latest.half == Period.Half.FIRST
+        else (latest.fiscal_year + 1, Period.Half.FIRST)
+    )
+    hq = get_user_model().objects.get(username="hq")
+    return open_period(
+        plan=plan,
+        fiscal_year=fiscal_year,
+        half=half,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        by=hq,
+    )

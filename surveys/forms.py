@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plans.fiscal import fiscal_year_label
+from plans.models import Division, Period, Plan, PolicyArea
+from surveys.models import SurveySheet
+
+TEXT_LIMIT = 10_000
+
+
+def _text_field(label: str, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        **kwargs,
+    )
+
+
+def _grade_field(sheet: SurveySheet, label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=sheet.period.plan.rating_scale.grades.all(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=gettext_lazy("Not rated"),
+    )
+
+
+def _check_reason(form: forms.Form, grade_field: str, reason_field: str) -> None:
+    """A rating needs a reason when its grade says so; no rating needs a comment."""
+    grade = form.cleaned_data.get(grade_field)
+    reason = form.cleaned_data.get(reason_field, "")
+    if grade and grade.reason_required and not reason:
+        form.add_error(
+            reason_field,
+            ValidationError(
+                _("Rating %(grade)s needs a reason."),
+                code="reason_required",
+                params={"grade": grade.code},
+            ),
+        )
+    if not grade and not reason:
+        form.add_error(
+            grade_field,
+            ValidationError(
+                _("Choose a rating, or explain in the reason why there is none."),
+                code="rating_required",
+            ),
+        )
+
+
+class SheetForm(forms.Form):
+    """The division's part of a sheet: P, D, A, its rating and the indicator actuals."""
+
+    SAVE, SUBMIT = "save", "submit"
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, sheet: SurveySheet, indicator_values: list, **kwargs):
+        initial = {
+            "version": sheet.version,
+            "plan_text": sheet.plan_text,
+            "done_text": sheet.done_text,
+            "next_text": sheet.next_text,
+            "division_grade": sheet.division_grade_id,
+            "division_reason": sheet.division_reason,
+            **{f"actual_{v.pk}": v.text for v in indicator_values},
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.sheet = sheet
+        self.fields["plan_text"] = _text_field(_("Plan for the year (P)"))
+        self.fields["done_text"] = _text_field(_("What was done (D)"))
+        self.fields["next_text"] = _text_field(_("Issues and next steps (A)"))
+        self.fields["division_grade"] = _grade_field(sheet, _("Division's rating"))
+        self.fields["division_reason"] = _text_field(_("Reason for the rating"))
+        self.indicator_fields = []
+        for value in indicator_values:
+            name = f"actual_{value.pk}"
+            indicator = value.indicator
+            self.fields[name] = forms.CharField(
+                label=f"{indicator.marker}{indicator.name}",
+                required=False,
+                max_length=1000,
+                help_text=_("Baseline %(baseline)s, target %(target)s")
+                % {
+                    "baseline": indicator.baseline_text or "—",
+                    "target": indicator.target_text or "—",
+                },
+            )
+            self.indicator_fields.append(name)
+
+    @property
+    def submitting(self) -> bool:
+        """Which button was pressed: 保存 (save a draft) or 提出 (submit)."""
+        return self.data.get("action") == self.SUBMIT
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            if not cleaned.get("done_text"):
+                self.add_error(
+                    "done_text",
+                    ValidationError(
+                        _("Write what was done before submitting."), code="required"
+                    ),
+                )
+            _check_reason(self, "division_grade", "division_reason")
+        return cleaned
+
+    def sheet_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "plan_text",
+                "done_text",
+                "next_text",
+                "division_grade",
+                "division_reason",
+            )
+        }
+
+    def actuals(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("actual_")): self.cleaned_data[name]
+            for name in self.indicator_fields
+        }
+
+
+class ReviewForm(forms.Form):
+    """HQ's decision on a submitted sheet: accept with a rating, or return with a note."""
+
+    ACCEPT, RETURN = "accept", "return"
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            (ACCEPT, gettext_lazy("Accept with the rating below")),
+            (RETURN, gettext_lazy("Return to the division with a note")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    hq_reason = _text_field(gettext_lazy("Reason for HQ's rating"))
+    note = _text_field(gettext_lazy("Note to the division (when returning)"))
+
+    def __init__(self, *args, sheet: SurveySheet, **kwargs):
+        initial = {
+            "hq_grade": sheet.hq_grade_id or sheet.division_grade_id,
+            "hq_reason": sheet.hq_reason,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["hq_grade"] = _grade_field(sheet, _("HQ's rating"))
+        self.order_fields(["decision", "hq_grade", "hq_reason", "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("note"):
+            self.add_error(
+                "note",
+                ValidationError(_("Tell the division what to fix."), code="required"),
+            )
+        if cleaned.get("decision") == self.ACCEPT:
+            _check_reason(self, "hq_grade", "hq_reason")
+        return cleaned
+
+
+class PeriodForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
+    half = forms.ChoiceField(label=gettext_lazy("Half"))
+    deadline = forms.DateField(
+        label=gettext_lazy("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The day divisions must submit their sheets by."),
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["fiscal_year"].choices = [
+            (year, f"{fiscal_year_label(year)}（{year}）") for year in plan.fiscal_years
+        ]
+        halves = (
+            [Period.Half.FIRST, Period.Half.SECOND]
+            if plan.cadence == Plan.Cadence.HALF_YEARLY
+            else [Period.Half.WHOLE]
+        )
+        self.fields["half"].choices = [(h.value, h.label) for h in halves]
+
+    def clean_deadline(self) -> datetime.date:
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise ValidationError(_("The deadline cannot be in the past."), code="past")
+        return deadline
+
+    def clean(self):
+        cleaned = super().clean()
+        year, half = cleaned.get("fiscal_year"), cleaned.get("half")
+        if (
+            year
+            and half
+            and self.plan.periods.filter(fiscal_year=year, half=half).exists()
+        ):
+            raise ValidationError(_("This period already exists."), code="exists")
+        return cleaned
+
+
+class QueueFilterForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("Policy area"),
+        queryset=PolicyArea.objects.none(),
+        required=False,
+    )
+    division = forms.ModelChoiceField(
+        label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False
+    )
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+
+    def __init__(self, *args, period: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = period.plan.areas.all()
+        self.fields["division"].queryset = Division.objects.filter(
+            item_links__item__plan=period.plan
+        ).distinct()
+        self.fields["state"].choices = [("", "---------"), *SurveySheet.State.choices]
+
+    def filter(self, sheets):
+        if not self.is_valid():
+            return sheets
+        if area := self.cleaned_data["area"]:
+            sheets = sheets.filter(item__area=area)
+        if division := self.cleaned_data["division"]:
+            sheets = sheets.filter(item__division_links__division=division)
+        if state := self.cleaned_data["state"]:
+            sheets = sheets.filter(state=state)
+        return sheets

@@ -1,0 +1,89 @@
+"""A sheet's history for people: who changed what, and when."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from plans.models import IndicatorValue
+from surveys.models import SurveySheet
+
+# Bookkeeping fields that change with every save and say nothing to a reader;
+# a change of state is shown on its own.
+_QUIET = ["updated_at", "version", "submitted_at", "state"]
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    who: object
+    what: list[str] = field(default_factory=list)
+    state: str = ""
+    # Actuals are saved after the sheet in one save: list them as later.
+    rank: int = 0
+
+
+def sheet_history(sheet: SurveySheet) -> list[Change]:
+    """Every recorded change to the sheet and its indicator actuals, newest first."""
+    changes = []
+    previous = None
+    records = sheet.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    )
+    for record in records:
+        if previous is None:
+            change = Change(
+                record.history_date, record.history_user, [_("Sheet created")]
+            )
+        else:
+            delta = record.diff_against(previous, excluded_fields=_QUIET)
+            change = Change(
+                record.history_date,
+                record.history_user,
+                [
+                    str(SurveySheet._meta.get_field(c.field).verbose_name)
+                    for c in delta.changes
+                ],
+            )
+        if previous is None or previous.state != record.state:
+            change.state = SurveySheet.State(record.state).label
+        if change.what or change.state:
+            changes.append(change)
+        previous = record
+    changes += _actual_changes(sheet)
+    return sorted(changes, key=lambda c: (c.when, c.rank), reverse=True)
+
+
+def _actual_changes(sheet: SurveySheet) -> list[Change]:
+    records = (
+        IndicatorValue.history.filter(
+            period_id=sheet.period_id, indicator__item_id=sheet.item_id
+        )
+        .select_related("history_user", "indicator")
+        .order_by("history_date", "history_id")
+    )
+    last_text: dict[int, str] = {}
+    changes = []
+    for record in records:
+        before = last_text.get(record.indicator_id, "")
+        if record.text != before:
+            indicator = record.indicator
+            changes.append(
+                Change(
+                    record.history_date,
+                    record.history_user,
+                    [
+                        _("Actual of %(indicator)s: %(before)s → %(after)s")
+                        % {
+                            "indicator": f"{indicator.marker}{indicator.name}",
+                            "before": before or "—",
+                            "after": record.text or "—",
+                        }
+                    ],
+                    rank=1,
+                )
+            )
+        last_text[record.indicator_id] = record.text
+    return changes

@@ -1,0 +1,44 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from plans.models import Period
+from surveys.mail import send_missing_reminder
+from surveys.workflow import missing_by_division
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail each division the list of its sheets not yet submitted, for every open "
+        "period whose deadline is at most --days away (or already past). Schedule it "
+        "daily, e.g. from cron. Sends nothing with --dry-run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=7, help="Days before the deadline to start (7)."
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List what would be sent, send nothing.",
+        )
+
+    def handle(self, *args, days=7, dry_run=False, **options):
+        horizon = timezone.localdate() + datetime.timedelta(days=days)
+        periods = Period.objects.filter(
+            state=Period.State.OPEN, deadline__isnull=False, deadline__lte=horizon
+        ).select_related("plan")
+        sent = 0
+        for period in periods:
+            for division, sheets in missing_by_division(period).items():
+                numbers = ", ".join(sheet.item.number for sheet in sheets)
+                self.stdout.write(
+                    f"{period.plan} {period}: {division} — {len(sheets)} missing ({numbers})"
+                )
+                if not dry_run:
+                    sent += send_missing_reminder(division, period, sheets)
+        self.stdout.write(
+            f"{'Would send' if dry_run else 'Sent'} reminders; {sent} e-mails sent."
+        )

@@ -1,0 +1,115 @@
+"""Workflows over many sheets: opening a period, publishing it, chasing missing sheets."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import Division, IndicatorValue, Item, Period, Plan
+from surveys import roles
+from surveys.models import Refused, SurveySheet
+
+
+def previous_period(period: Period) -> Period | None:
+    earlier = [
+        p
+        for p in period.plan.periods.exclude(pk=period.pk)
+        if p.sort_key < period.sort_key
+    ]
+    return max(earlier, key=lambda p: p.sort_key, default=None)
+
+
+def _planned_text(item: Item, fiscal_year: int) -> str:
+    """What the plan says for the year: the schedule's words, else the content."""
+    lines = [
+        f"{row.activity} ({row.word_for(fiscal_year)})"
+        if row.activity
+        else row.word_for(fiscal_year)
+        for row in item.schedule_rows.all()
+        if row.word_for(fiscal_year)
+    ]
+    return "\n".join(lines) or item.content
+
+
+@transaction.atomic
+def open_period(
+    *, plan: Plan, fiscal_year: int, half: str, deadline: datetime.date, by
+) -> Period:
+    """Open a period and create a sheet for every item and sub-item.
+
+    P is carried from the item's A in the previous period, or from the plan's
+    schedule for the year when there is none. Re-listed items share their
+    source's sheet, so they get none. Every indicator gets an empty actual.
+    """
+    if not roles.is_hq(by):
+        raise Refused(
+            _("Only the reform headquarters can open a period."), forbidden=True
+        )
+    if plan.periods.filter(state=Period.State.OPEN).exists():
+        raise Refused(_("This plan already has an open period; publish it first."))
+    if plan.periods.filter(fiscal_year=fiscal_year, half=half).exists():
+        raise Refused(_("This period already exists."))
+    period = Period.objects.create(
+        plan=plan, fiscal_year=fiscal_year, half=half, deadline=deadline
+    )
+    before = previous_period(period)
+    carried = dict(before.sheets.values_list("item_id", "next_text")) if before else {}
+    items = plan.items.filter(relisted_from=None).prefetch_related(
+        "schedule_rows", "indicators"
+    )
+    sheets = []
+    values = []
+    for item in items:
+        plan_text = carried.get(item.pk) or _planned_text(item, fiscal_year)
+        sheets.append(SurveySheet(item=item, period=period, plan_text=plan_text))
+        values += [
+            IndicatorValue(indicator=i, period=period) for i in item.indicators.all()
+        ]
+    # Sheets are saved one by one so that each gets its first history record.
+    for sheet in sheets:
+        sheet._history_user = by
+        sheet.save()
+    IndicatorValue.objects.bulk_create(values)
+    return period
+
+
+@transaction.atomic
+def publish_period(*, period: Period, by) -> None:
+    """Publish a period once HQ has accepted every sheet; citizens see it from then on."""
+    if not roles.is_hq(by):
+        raise Refused(
+            _("Only the reform headquarters can publish a period."), forbidden=True
+        )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not period.is_open:
+        raise Refused(_("This period is already published."))
+    pending = period.sheets.exclude(state=SurveySheet.State.ACCEPTED).count()
+    if pending:
+        raise Refused(
+            _("%(count)d sheets are not accepted yet; accept or rate them all first.")
+            % {"count": pending}
+        )
+    period.state = Period.State.PUBLISHED
+    period.published_at = timezone.now()
+    period.save()
+
+
+def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:
+    """Sheets not yet submitted, under each responsible division."""
+    missing = defaultdict(list)
+    sheets = (
+        period.sheets.filter(
+            state__in=[SurveySheet.State.DRAFT, SurveySheet.State.RETURNED]
+        )
+        .select_related("item", "period")
+        .prefetch_related("item__division_links__division__members")
+        .order_by("item__order")
+    )
+    for sheet in sheets:
+        for link in sheet.item.division_links.all():
+            missing[link.division].append(sheet)
+    return dict(sorted(missing.items(), key=lambda pair: pair[0].name))

@@ -1,0 +1,140 @@
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from surveys.models import SurveySheet
+from tests.html import soup, table_rows, text
+
+
+def test_division_dashboard_lists_only_its_sheets_with_deadline(
+    client, division_staff, open_fy2018
+):
+    client.force_login(division_staff)
+    rows = table_rows(client.get(reverse("surveys:dashboard")), "own-sheets")
+    titles = set(rows)
+    assert titles == {
+        "協働推進体制の充実",
+        "地域コミュニティの推進",
+        "地域コミュニティ施設のあり方の検討",
+    }
+    deadline = open_fy2018.deadline
+    assert rows["協働推進体制の充実"][2:] == [
+        "作成中",
+        f"令和{deadline.year - 2018}年{deadline.month}月{deadline.day}日",
+    ]
+
+
+def test_user_without_role_is_told_to_ask_an_administrator(
+    client, seed_plan, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("nobody"))
+    response = client.get(reverse("surveys:dashboard"))
+    assert response.status_code == 403
+    assert (
+        "管理者に所管課またはグループへの登録を依頼してください。"
+        in response.content.decode()
+    )
+
+
+def queue(client, period, **params):
+    return client.get(reverse("surveys:queue", args=[period.pk]), params)
+
+
+def test_queue_filters_by_division_and_state(
+    client, hq_officer, open_fy2018, own_sheet
+):
+    own_sheet.state = SurveySheet.State.SUBMITTED
+    own_sheet.save()
+    client.force_login(hq_officer)
+    division = own_sheet.item.division_links.first().division
+    rows = table_rows(queue(client, open_fy2018, division=division.pk), "queue")
+    assert set(rows) == {
+        "協働推進体制の充実",
+        "地域コミュニティの推進",
+        "地域コミュニティ施設のあり方の検討",
+    }
+    rows = table_rows(queue(client, open_fy2018, state="submitted"), "queue")
+    assert list(rows) == ["協働推進体制の充実"]
+
+
+def test_queue_filters_by_area(client, hq_officer, open_fy2018):
+    client.force_login(hq_officer)
+    area = open_fy2018.plan.areas.get(name="情報の共有と双方向のコミュニケーション")
+    rows = table_rows(queue(client, open_fy2018, area=area.pk), "queue")
+    assert len(rows) == 3
+
+
+def test_queue_explains_a_bad_filter_and_shows_everything(
+    client, hq_officer, open_fy2018
+):
+    client.force_login(hq_officer)
+    response = queue(client, open_fy2018, state="lost", area="abc")
+    assert "正しく選択してください。" in text(response)
+    assert len(soup(response).select("#queue tbody tr")) == 58
+
+
+def test_queue_shows_missing_sheets_by_division(
+    client, hq_officer, open_fy2018, own_sheet
+):
+    client.force_login(hq_officer)
+    missing = soup(queue(client, open_fy2018)).find(id="missing")
+    line = next(
+        li
+        for li in missing.find_all("li")
+        if li.strong.get_text() == "市民協働・男女参画推進課"
+    )
+    assert line.get_text(" ", strip=True).endswith("No.1 、 No.3 、 No.37")
+    assert "58" in soup(queue(client, open_fy2018)).find(id="state-counts").get_text()
+
+
+def test_unknown_sheet_is_a_404(client, hq_officer, db):
+    client.force_login(hq_officer)
+    assert client.get(reverse("surveys:sheet", args=[999999])).status_code == 404
+
+
+def test_reminders_list_missing_sheets_to_each_division(
+    division_staff, open_fy2018, mailoutbox, capsys
+):
+    call_command("send_reminders", "--days", "30")
+    to_kyodo = [m for m in mailoutbox if m.to == ["kyodo@example.jp"]]
+    assert len(to_kyodo) == 1
+    assert "未提出の調査票が3件あります" in to_kyodo[0].subject
+    assert "No.1 協働推進体制の充実（作成中）" in to_kyodo[0].body.replace(
+        " (", "（"
+    ).replace(")", "）")
+
+
+def test_reminders_wait_until_the_deadline_is_near(
+    division_staff, open_fy2018, mailoutbox
+):
+    call_command("send_reminders", "--days", "3")
+    assert mailoutbox == []
+
+
+def test_reminders_dry_run_sends_nothing(
+    division_staff, open_fy2018, mailoutbox, capsys
+):
+    call_command("send_reminders", "--days", "30", "--dry-run")
+    assert mailoutbox == []
+    assert "市民協働・男女参画推進課 — 3 missing (1, 3, 37)" in capsys.readouterr().out
+
+
+def test_demo_needs_debug(seed_plan, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+
+
+def test_demo_creates_a_user_per_role_and_opens_a_period(client, seed_plan, settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    period = seed_plan.periods.get(state="open")
+    assert (period.fiscal_year, period.half) == (2018, "first")
+    assert period.deadline > timezone.localdate() + datetime.timedelta(days=20)
+    assert client.login(username="kyodo", password="demo-pass-2026")
+    assert len(table_rows(client.get(reverse("surveys:dashboard")), "own-sheets")) == 3
+    assert client.login(username="hq", password="demo-pass-2026")
+    assert client.get(reverse("surveys:queue", args=[period.pk])).status_code == 200

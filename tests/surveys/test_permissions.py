@@ -1,0 +1,128 @@
+"""Every workflow URL × every role × own/other division: allowed or refused.
+
+Own = item 1's sheet (市民協働・男女参画推進課, the division of `division_staff`);
+other = item 17's sheet (財政課, the division of `other_division_staff`).
+A refused request changes nothing.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from plans.models import Period
+from surveys.models import SurveySheet
+
+ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
+
+# name, method, object, expected status per role (in ROLES order)
+MATRIX = [
+    ("dashboard", "get", None, [302, 200, 200, 200, 200, 200]),
+    ("sheet", "get", "own", [302, 200, 404, 200, 404, 200]),
+    ("sheet", "get", "other", [302, 404, 200, 200, 404, 200]),
+    ("sheet", "get", "published", [302, 200, 404, 200, 200, 200]),
+    ("sheet_edit", "get", "own", [302, 200, 404, 403, 404, 403]),
+    ("sheet_edit", "post", "own", [302, 302, 404, 403, 404, 403]),
+    ("sheet_edit", "post", "other", [302, 404, 302, 403, 404, 403]),
+    ("sheet_edit", "post", "published", [302, 409, 404, 403, 403, 403]),
+    ("sheet_review", "post", "submitted", [302, 403, 404, 302, 404, 302]),
+    ("sheet_review", "get", "submitted", [302, 403, 404, 302, 404, 302]),
+    ("period_new", "get", "plan", [302, 403, 403, 200, 403, 200]),
+    ("period_new", "post", "plan", [302, 403, 403, 409, 403, 409]),
+    ("queue", "get", "open", [302, 403, 403, 200, 403, 200]),
+    ("publish", "post", "open", [302, 403, 403, 409, 403, 409]),
+]
+
+
+@pytest.fixture
+def actors(
+    division_staff, other_division_staff, hq_officer, committee_member, administrator
+):
+    return {
+        "anonymous": None,
+        "division": division_staff,
+        "other_division": other_division_staff,
+        "hq": hq_officer,
+        "committee": committee_member,
+        "admin": administrator,
+    }
+
+
+def target(obj, open_fy2018, own_sheet, other_sheet):
+    if obj == "own":
+        return own_sheet
+    if obj == "other":
+        return other_sheet
+    if obj == "submitted":
+        own_sheet.state = SurveySheet.State.SUBMITTED
+        own_sheet.save()
+        return own_sheet
+    if obj == "published":
+        return SurveySheet.objects.get(item__number="1", period__state="published")
+    if obj == "plan":
+        return open_fy2018.plan
+    if obj == "open":
+        return open_fy2018
+    return None
+
+
+def post_data(name, sheet):
+    if name == "sheet_edit":
+        return {"version": sheet.version, "done_text": "書換え", "action": "save"}
+    if name == "sheet_review":
+        return {"decision": "return", "note": "差戻し"}
+    if name == "period_new":
+        return {"fiscal_year": "2018", "half": "second", "deadline": "2099-01-01"}
+    return {}
+
+
+def snapshot():
+    return (
+        list(
+            SurveySheet.objects.order_by("pk").values_list(
+                "pk", "version", "state", "done_text"
+            )
+        ),
+        list(Period.objects.order_by("pk").values_list("pk", "state")),
+    )
+
+
+CASES = [
+    pytest.param(name, method, obj, role, expected, id=f"{name}-{method}-{obj}-{role}")
+    for name, method, obj, statuses in MATRIX
+    for role, expected in zip(ROLES, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("name", "method", "obj", "role", "expected"), CASES)
+def test_access(
+    client,
+    actors,
+    open_fy2018,
+    own_sheet,
+    other_sheet,
+    name,
+    method,
+    obj,
+    role,
+    expected,
+):
+    target_obj = target(obj, open_fy2018, own_sheet, other_sheet)
+    url = reverse(f"surveys:{name}", args=[target_obj.pk] if target_obj else [])
+    if actors[role]:
+        client.force_login(actors[role])
+    before = snapshot()
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, post_data(name, target_obj))
+    assert response.status_code == expected
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    if method == "post" and expected not in (200, 302) or role == "anonymous":
+        assert snapshot() == before
+
+
+def test_matrix_covers_every_workflow_url():
+    names = {name for name, *_ in MATRIX}
+    resolver = get_resolver().namespace_dict["surveys"][1]
+    workflow_names = {name for name in resolver.reverse_dict if isinstance(name, str)}
+    assert workflow_names == names
