@@ -31,6 +31,7 @@ def _grade_field(sheet: SurveySheet, label: str) -> forms.ModelChoiceField:
         queryset=sheet.period.plan.rating_scale.grades.all(),
         required=False,
         widget=forms.RadioSelect,
+        blank=True,
         empty_label=gettext_lazy("Not rated"),
     )
 
@@ -75,7 +76,7 @@ class SheetForm(forms.Form):
             "division_reason": sheet.division_reason,
             **{f"actual_{v.pk}": v.text for v in indicator_values},
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial=initial, label_suffix="", **kwargs)
         self.sheet = sheet
         self.fields["plan_text"] = _text_field(_("Plan for the year (P)"))
         self.fields["done_text"] = _text_field(_("What was done (D)"))
@@ -156,7 +157,7 @@ class ReviewForm(forms.Form):
             "hq_grade": sheet.hq_grade_id or sheet.division_grade_id,
             "hq_reason": sheet.hq_reason,
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial=initial, label_suffix="", **kwargs)
         self.fields["hq_grade"] = _grade_field(sheet, _("HQ's rating"))
         self.order_fields(["decision", "hq_grade", "hq_reason", "note"])
 
@@ -182,7 +183,7 @@ class PeriodForm(forms.Form):
     )
 
     def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.plan = plan
         self.fields["fiscal_year"].choices = [
             (year, f"{fiscal_year_label(year)}（{year}）") for year in plan.fiscal_years
@@ -224,7 +225,7 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
 
     def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["area"].queryset = period.plan.areas.all()
         self.fields["division"].queryset = Division.objects.filter(
             item_links__item__plan=period.plan
