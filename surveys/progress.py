@@ -62,15 +62,29 @@ class PlanProgress:
         return sum(a.item_count for a in self.areas)
 
 
-def plan_progress(plan: Plan) -> PlanProgress:
-    """Each area's items with their HQ rating in the latest published period.
+def sheets_by_item_and_period(
+    periods: list[Period],
+) -> dict[tuple[int, int], SurveySheet]:
+    """The periods' sheets keyed by (item id, period id), with both grades, in one query."""
+    sheets = SurveySheet.objects.filter(period__in=periods).select_related(
+        "division_grade", "hq_grade"
+    )
+    return {(sheet.item_id, sheet.period_id): sheet for sheet in sheets}
+
+
+def latest_published_period(plan: Plan) -> Period | None:
+    periods = published_periods(plan)
+    return periods[-1] if periods else None
+
+
+def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
+    """Each area's items with their ratings in the period (none: no ratings).
 
     A re-listed item (再掲) shows and counts its source's rating, so it is
     counted in both areas, as the plan's own count tables do. Sub-items are
     listed under their parent and not counted: a parent's rating is its own.
+    Callers choose the period, and so decide whether unpublished ones show.
     """
-    periods = published_periods(plan)
-    period = periods[-1] if periods else None
     grades = list(plan.rating_scale.grades.all())
     sheets = {}
     if period:

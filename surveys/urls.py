@@ -15,6 +15,7 @@ sheet_urls = [
 period_urls = [
     path("", views.period_queue, name="queue"),
     path("publish/", views.period_publish, name="publish"),
+    path("reports/<slug:kind>.xlsx", views.period_report, name="report"),
 ]
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     path("sheets/<int:pk>/", include(sheet_urls)),
     path("periods/<int:pk>/", include(period_urls)),
     path("plans/<int:plan_id>/periods/new/", views.period_new, name="period_new"),
+    path("plans/<int:plan_id>/reports/trend.xlsx", views.plan_trend, name="trend"),
 ]

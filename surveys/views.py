@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plans.fiscal import fiscal_year_label
 from plans.models import IndicatorValue, Period, Plan
-from surveys import roles
+from surveys import reports, roles
 from surveys.forms import PeriodForm, QueueFilterForm, ReviewForm, SheetForm
 from surveys.history import sheet_history
 from surveys.models import Conflict, Refused, SurveySheet
@@ -299,3 +302,60 @@ def period_publish(request, pk: int):
         return refusal(request, error, back)
     messages.success(request, _("The period was published; citizens can now see it."))
     return redirect(period.plan)
+
+
+# /surveys/periods/<pk>/reports/<kind>.xlsx and /surveys/plans/<plan_id>/reports/trend.xlsx
+
+REPORTS = {
+    "summary": (reports.summary_workbook, "評価一覧"),
+    "counts": (reports.counts_workbook, "表1_分野別評価"),
+    "sheets": (reports.sheets_workbook, "調査票"),
+}
+
+
+def get_period_for_reports(user, pk: int) -> Period:
+    """HQ reads every period's reports, the committee those of published periods."""
+    period = get_object_or_404(
+        Period.objects.select_related("plan__rating_scale"), pk=pk
+    )
+    if roles.is_hq(user):
+        return period
+    if roles.is_committee(user):
+        if period.is_published:
+            return period
+        raise Http404
+    raise PermissionDenied(
+        _("Reports are for the reform headquarters and the committee.")
+    )
+
+
+def xlsx_response(data: bytes, filename: str) -> FileResponse:
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
+
+
+@login_required
+def period_report(request, pk: int, kind: str):
+    if kind not in REPORTS:
+        raise Http404
+    period = get_period_for_reports(request.user, pk)
+    build, name = REPORTS[kind]
+    label = f"{fiscal_year_label(period.fiscal_year)}{period.get_half_display()}"
+    return xlsx_response(
+        build(period.plan, period), f"{period.plan.name}_{label}_{name}.xlsx"
+    )
+
+
+@login_required
+def plan_trend(request, plan_id: int):
+    plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
+    if roles.is_hq(request.user):
+        periods = sorted(plan.periods.all(), key=lambda p: p.sort_key)
+    elif roles.is_committee(request.user):
+        periods = sorted(plan.periods.published(), key=lambda p: p.sort_key)
+    else:
+        raise PermissionDenied(
+            _("Reports are for the reform headquarters and the committee.")
+        )
+    return xlsx_response(
+        reports.trend_workbook(plan, periods), f"{plan.name}_評価の推移.xlsx"
+    )

@@ -29,6 +29,9 @@ MATRIX = [
     ("period_new", "post", "plan", [302, 403, 403, 409, 403, 409]),
     ("queue", "get", "open", [302, 403, 403, 200, 403, 200]),
     ("publish", "post", "open", [302, 403, 403, 409, 403, 409]),
+    ("report", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
+    ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),
 ]
 
 
@@ -61,7 +64,17 @@ def target(obj, open_fy2018, own_sheet, other_sheet):
         return open_fy2018.plan
     if obj == "open":
         return open_fy2018
+    if obj == "published_period":
+        return Period.objects.get(state="published")
     return None
+
+
+def url_args(name, target_obj):
+    if target_obj is None:
+        return []
+    if name == "report":
+        return [target_obj.pk, "summary"]
+    return [target_obj.pk]
 
 
 def post_data(name, sheet):
@@ -106,7 +119,7 @@ def test_access(
     expected,
 ):
     target_obj = target(obj, open_fy2018, own_sheet, other_sheet)
-    url = reverse(f"surveys:{name}", args=[target_obj.pk] if target_obj else [])
+    url = reverse(f"surveys:{name}", args=url_args(name, target_obj))
     if actors[role]:
         client.force_login(actors[role])
     before = snapshot()

@@ -1,0 +1,26 @@
+"""A throwaway database with the seed plan, for benchmarks run as plain scripts.
+
+Uses SQLite in a temporary directory unless DB=postgres points at a server.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reformtracker.settings")
+    if os.environ.get("DB", "sqlite") == "sqlite":
+        os.environ["DB_NAME"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)

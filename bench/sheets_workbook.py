@@ -1,0 +1,87 @@
+"""Time the survey-sheets workbook against bare openpyxl writing the same cells.
+
+    .venv/bin/python bench/sheets_workbook.py [--repeat N]
+
+For the seed plan and a plan ten times its size: the time to build the styled
+workbook (queries included), its query count, and the floor: the same cell
+values written by bare openpyxl, one worksheet per sheet, no styles, merges,
+widths or print setup. The ratio is styled / floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+
+from _setup import setup_django
+
+
+def best_of(repeat: int, function) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    setup_django()
+
+    import openpyxl
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys import reports
+    from surveys.seed import load_seed
+    from tests.factories import scaled_copy
+
+    seed = load_seed()
+    plans = [(1, seed), (10, scaled_copy(seed, 10))]
+
+    print(f"database: {connection.vendor}; median of {args.repeat} runs")
+    print(
+        f"{'plan':>5} {'sheets':>7} {'cells':>8} {'queries':>8} "
+        f"{'styled s':>9} {'floor s':>8} {'ratio':>6} {'size KB':>8}"
+    )
+    for factor, plan in plans:
+        period = plan.periods.get()
+        with CaptureQueriesContext(connection) as queries:
+            data = reports.sheets_workbook(plan, period)
+        styled = best_of(args.repeat, lambda: reports.sheets_workbook(plan, period))
+
+        # The same values, read back from the styled workbook.
+        grid = [
+            (ws.title, [list(row) for row in ws.iter_rows(values_only=True)])
+            for ws in openpyxl.load_workbook(io.BytesIO(data)).worksheets
+        ]
+        cells = sum(
+            1 for _, rows in grid for row in rows for value in row if value is not None
+        )
+
+        def floor(grid=grid):
+            workbook = openpyxl.Workbook()
+            workbook.remove(workbook.active)
+            for title, rows in grid:
+                ws = workbook.create_sheet(title)
+                for r, row in enumerate(rows, start=1):
+                    for c, value in enumerate(row, start=1):
+                        if value is not None:
+                            ws.cell(row=r, column=c, value=value)
+            workbook.save(io.BytesIO())
+
+        bare = best_of(args.repeat, floor)
+        print(
+            f"{str(factor) + '×':>5} {len(grid):>7} {cells:>8} "
+            f"{len(queries.captured_queries):>8} {styled:>9.2f} {bare:>8.2f} "
+            f"{styled / bare:>6.2f} {len(data) / 1024:>8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,375 @@
+"""Excel reports for the committee and HQ, in the layouts they already know from seed 000/001.
+
+1. the evaluation summary (評価一覧): per area, each item with both ratings;
+2. the count table (表1): grades per area;
+3. the survey sheets (調査票): one worksheet per item and sub-item;
+4. the trend: each item's HQ rating across every period.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from plans.fiscal import fiscal_year_label
+from plans.models import Indicator, IndicatorValue, Period, Plan
+from surveys import xlsx
+from surveys.models import SurveySheet
+from surveys.progress import ItemRow, plan_progress, sheets_by_item_and_period
+
+
+def period_label(period: Period) -> str:
+    return f"{fiscal_year_label(period.fiscal_year)} {period.get_half_display()}"
+
+
+def _tags(item) -> str:
+    return "".join(f"【{tag}】" for tag in item.tags)
+
+
+def _divisions(item) -> str:
+    return "、".join(d.name for d in item.division_list)
+
+
+def _title(ws, text: str, columns: int) -> None:
+    xlsx.put_merged(
+        ws,
+        1,
+        1,
+        columns,
+        text,
+        font=xlsx.TITLE,
+        border=False,
+        alignment=xlsx.MIDDLE,
+    )
+    ws.row_dimensions[1].height = 24
+
+
+# 1. 評価一覧
+
+SUMMARY_HEADERS = [
+    "No.",
+    "区分",
+    "取組項目",
+    "所管課",
+    "1次評価",
+    "2次評価",
+    "目的・ねらい",
+]
+SUMMARY_WIDTHS = [7, 17, 34, 24, 8, 8, 58]
+
+
+def summary_workbook(plan: Plan, period: Period) -> bytes:
+    progress = plan_progress(plan, period)
+    workbook = xlsx.new_workbook()
+    ws = workbook.create_sheet("評価一覧")
+    _title(
+        ws,
+        f"{plan.city} {plan.name} 評価一覧（{period_label(period)}）",
+        len(SUMMARY_HEADERS),
+    )
+    xlsx.header_row(ws, 2, SUMMARY_HEADERS)
+    row = 3
+    for area in progress.areas:
+        xlsx.put_merged(
+            ws,
+            row,
+            1,
+            len(SUMMARY_HEADERS),
+            str(area.area),
+            font=xlsx.BOLD,
+            fill=xlsx.AREA_FILL,
+        )
+        row += 1
+        for item_row in area.rows:
+            _summary_row(ws, row, item_row)
+            row += 1
+    xlsx.set_widths(ws, SUMMARY_WIDTHS)
+    xlsx.set_print(ws, title_rows="1:2", freeze="A3")
+    return xlsx.save(workbook)
+
+
+def _summary_row(ws, row: int, item_row: ItemRow) -> None:
+    item, sheet = item_row.item, item_row.sheet
+    title = item.title
+    if item.relisted_from:
+        title += f"\n【No.{item.relisted_from.number}の再掲】"
+    xlsx.put(ws, row, 1, item.number, alignment=xlsx.CENTER)
+    xlsx.put(ws, row, 2, _tags(item))
+    xlsx.put(ws, row, 3, title)
+    xlsx.put(ws, row, 4, _divisions(item))
+    xlsx.put_grade(ws, row, 5, sheet.division_grade if sheet else None)
+    xlsx.put_grade(ws, row, 6, sheet.hq_grade if sheet else None)
+    xlsx.put(ws, row, 7, item.purpose)
+    texts = [item.number, _tags(item), title, _divisions(item), "", "", item.purpose]
+    xlsx.fit_row(ws, row, list(zip(texts, SUMMARY_WIDTHS, strict=True)))
+
+
+# 2. 表1
+
+
+def counts_workbook(plan: Plan, period: Period) -> bytes:
+    progress = plan_progress(plan, period)
+    grades = progress.grades
+    headers = ["分野", *(f"{g.code}（{g.label}）" for g in grades)]
+    if progress.total_unrated:
+        headers.append("評価なし")
+    headers.append("項目数")
+    workbook = xlsx.new_workbook()
+    ws = workbook.create_sheet("表1 分野別評価")
+    _title(ws, f"表1 分野別の評価結果（{period_label(period)}）", len(headers))
+    xlsx.header_row(ws, 2, headers)
+    row = 3
+    lines = [(str(a.area), a.counts, a.unrated, a.item_count) for a in progress.areas]
+    lines.append(
+        ("合計", progress.total_counts, progress.total_unrated, progress.total_items)
+    )
+    for name, counts, unrated, total in lines:
+        bold = xlsx.BOLD if name == "合計" else xlsx.FONT
+        xlsx.put(ws, row, 1, name, font=bold)
+        values = [*counts, *([unrated] if progress.total_unrated else []), total]
+        for offset, value in enumerate(values, start=2):
+            xlsx.put(
+                ws,
+                row,
+                offset,
+                value,
+                font=bold,
+                alignment=xlsx.RIGHT,
+            )
+        row += 1
+    relisted = [r.item for a in progress.areas for r in a.rows if r.item.relisted_from]
+    if relisted:
+        note = "※再掲項目（{}）は、掲載されている各分野で数えています。".format(
+            "、".join(
+                f"No.{i.number}（No.{i.relisted_from.number}の再掲）" for i in relisted
+            )
+        )
+        xlsx.put_merged(ws, row + 1, 1, len(headers), note, border=False)
+    xlsx.set_widths(ws, [40, *([14] * (len(headers) - 1))])
+    xlsx.set_print(ws, title_rows="1:2", freeze="B3")
+    return xlsx.save(workbook)
+
+
+# 3. 調査票
+
+SHEET_WIDTHS = [24, 14, 24, 10, 22, 10, 22, 26]
+SHEET_COLUMNS = len(SHEET_WIDTHS)
+
+
+def sheets_for_workbook(period: Period):
+    """The period's sheets with everything their worksheets show, in plan order."""
+    return (
+        period.sheets.select_related("item__parent", "division_grade", "hq_grade")
+        .prefetch_related(
+            "item__division_links__division",
+            "item__schedule_rows",
+            Prefetch(
+                "item__indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch(
+                        "values",
+                        queryset=IndicatorValue.objects.filter(period=period),
+                        to_attr="period_values",
+                    )
+                ),
+            ),
+        )
+        .order_by("item__order")
+    )
+
+
+def sheet_name(number: str) -> str:
+    """A worksheet name from an item number: at most 31 characters, none of []:*?/\\."""
+    name = "No." + number
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "_")
+    return name[:31]
+
+
+def sheets_workbook(plan: Plan, period: Period) -> bytes:
+    workbook = xlsx.new_workbook()
+    for sheet in sheets_for_workbook(period):
+        write_sheet(
+            workbook.create_sheet(sheet_name(sheet.item.number)), plan, period, sheet
+        )
+    return xlsx.save(workbook)
+
+
+def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> None:
+    item = sheet.item
+    last = SHEET_COLUMNS
+    _title(ws, f"{plan.name} 進捗状況調査票（{period_label(period)}）", last)
+    xlsx.put(ws, 2, 1, "取組項目", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
+    xlsx.put_merged(
+        ws,
+        2,
+        2,
+        last,
+        f"No.{item.number} {item.title} {_tags(item)}".strip(),
+        font=xlsx.BOLD,
+    )
+    xlsx.put(ws, 3, 1, "目的・ねらい", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
+    xlsx.put_merged(ws, 3, 2, last, item.purpose)
+    xlsx.fit_row(ws, 3, [(item.purpose, sum(SHEET_WIDTHS[1:]))])
+    row = 5
+    indicators = list(item.indicators.all())
+    if indicators:
+        row = _indicators(ws, row, period, indicators)
+    schedule = list(item.schedule_rows.all())
+    if schedule:
+        row = _schedule(ws, row, plan, schedule)
+    _pdca(ws, row, period, sheet)
+    xlsx.set_widths(ws, SHEET_WIDTHS)
+    xlsx.set_print(ws, title_rows="1:2", freeze=None)
+
+
+def _indicators(ws, row: int, period: Period, indicators: list) -> int:
+    spans = [(1, 2), (3, 4), (5, 6), (7, 8)]
+    titles = [
+        "指標",
+        "現状値（計画初期値）",
+        "目標値",
+        f"実績値（{period_label(period)}）",
+    ]
+    for (first, last), title in zip(spans, titles, strict=True):
+        xlsx.put_merged(
+            ws,
+            row,
+            first,
+            last,
+            title,
+            font=xlsx.BOLD,
+            fill=xlsx.HEADER_FILL,
+            alignment=xlsx.CENTER,
+        )
+    for indicator in indicators:
+        row += 1
+        actual = indicator.period_values[0].text if indicator.period_values else ""
+        texts = [
+            f"{indicator.marker}{indicator.name}",
+            indicator.baseline_text,
+            indicator.target_text,
+            actual,
+        ]
+        for (first, last), text in zip(spans, texts, strict=True):
+            xlsx.put_merged(ws, row, first, last, text)
+        xlsx.fit_row(
+            ws,
+            row,
+            [
+                (text, SHEET_WIDTHS[first - 1] + SHEET_WIDTHS[last - 1])
+                for (first, last), text in zip(spans, texts, strict=True)
+            ],
+        )
+    return row + 2
+
+
+def _schedule(ws, row: int, plan: Plan, schedule: list) -> int:
+    years = list(plan.fiscal_years)
+    year_columns = range(3, 3 + len(years))
+    xlsx.put_merged(
+        ws,
+        row,
+        1,
+        2,
+        "工程表 実施内容",
+        font=xlsx.BOLD,
+        fill=xlsx.HEADER_FILL,
+        alignment=xlsx.CENTER,
+    )
+    for column, year in zip(year_columns, years, strict=True):
+        xlsx.put(
+            ws,
+            row,
+            column,
+            fiscal_year_label(year),
+            font=xlsx.BOLD,
+            fill=xlsx.HEADER_FILL,
+            alignment=xlsx.CENTER,
+        )
+    for schedule_row in schedule:
+        row += 1
+        xlsx.put_merged(ws, row, 1, 2, schedule_row.activity)
+        for column, year in zip(year_columns, years, strict=True):
+            xlsx.put(
+                ws, row, column, schedule_row.word_for(year), alignment=xlsx.CENTER
+            )
+        xlsx.fit_row(
+            ws, row, [(schedule_row.activity, SHEET_WIDTHS[0] + SHEET_WIDTHS[1])]
+        )
+    return row + 2
+
+
+PDCA_HEADERS = [
+    "当初予定（P）",
+    "所管課",
+    "取組実績（D）",
+    "1次評価（C）",
+    "1次評価の理由",
+    "2次評価（C）",
+    "2次評価の理由",
+    "来年度に向けての課題と今後の取組（A）",
+]
+
+
+def _pdca(ws, row: int, period: Period, sheet: SurveySheet) -> None:
+    headers = [
+        f"{fiscal_year_label(period.fiscal_year)} {PDCA_HEADERS[0]}",
+        *PDCA_HEADERS[1:],
+    ]
+    xlsx.header_row(ws, row, headers)
+    row += 1
+    divisions = "\n".join(d.name for d in sheet.item.division_list)
+    texts = [
+        sheet.plan_text,
+        divisions,
+        sheet.done_text,
+        None,
+        sheet.division_reason,
+        None,
+        sheet.hq_reason,
+        sheet.next_text,
+    ]
+    for column, text in enumerate(texts, start=1):
+        if text is not None:
+            xlsx.put(ws, row, column, text)
+    xlsx.put_grade(ws, row, 4, sheet.division_grade)
+    xlsx.put_grade(ws, row, 6, sheet.hq_grade)
+    xlsx.fit_row(
+        ws, row, [(t or "", w) for t, w in zip(texts, SHEET_WIDTHS, strict=True)]
+    )
+
+
+# 4. 推移
+
+
+def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
+    """One row per item, one column per period: HQ's rating in each."""
+    structure = plan_progress(plan, None)
+    sheets = sheets_by_item_and_period(periods)
+    headers = ["分野", "No.", "取組項目", *(period_label(p) for p in periods)]
+    workbook = xlsx.new_workbook()
+    ws = workbook.create_sheet("評価の推移")
+    _title(ws, f"{plan.city} {plan.name} 2次評価の推移", len(headers))
+    xlsx.header_row(ws, 2, headers)
+    row = 3
+    for area in structure.areas:
+        for item_row in (
+            r for parent in area.rows for r in (parent, *parent.sub_items)
+        ):
+            item = item_row.item
+            relisted = (
+                f"【No.{item.relisted_from.number}の再掲】"
+                if item.relisted_from
+                else ""
+            )
+            xlsx.put(ws, row, 1, str(area.area))
+            xlsx.put(ws, row, 2, item.number, alignment=xlsx.CENTER)
+            xlsx.put(ws, row, 3, item.title + relisted)
+            xlsx.fit_row(ws, row, [(str(area.area), 28), (item.title + relisted, 40)])
+            for offset, period in enumerate(periods):
+                sheet = sheets.get((item.sheet_item_id, period.pk))
+                xlsx.put_grade(ws, row, 4 + offset, sheet.hq_grade if sheet else None)
+            row += 1
+    xlsx.set_widths(ws, [28, 8, 40, *([14] * len(periods))])
+    xlsx.set_print(ws, title_rows="1:2", freeze="D3")
+    return xlsx.save(workbook)
