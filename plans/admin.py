@@ -1,6 +1,13 @@
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans import admin_workbook
 from plans.models import (
     Division,
     Grade,
@@ -50,6 +57,25 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "first_fiscal_year", "last_fiscal_year", "cadence"]
     inlines = [PolicyAreaInline, PeriodInline]
 
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path("import/", view(admin_workbook.import_view), name="plans_plan_import"),
+            path(
+                "template.xlsx",
+                view(admin_workbook.template_view),
+                name="plans_plan_template",
+            ),
+            path(
+                "<int:pk>/export.xlsx",
+                view(admin_workbook.export_view),
+                name="plans_plan_export",
+            ),
+            *super().get_urls(),
+        ]
+
 
 @admin.register(PolicyArea)
 class PolicyAreaAdmin(admin.ModelAdmin):
@@ -58,8 +84,23 @@ class PolicyAreaAdmin(admin.ModelAdmin):
     list_select_related = ["plan", "parent"]
 
 
+class DivisionResource(resources.ModelResource):
+    """Divisions as a flat list (名称, 旧名称, 有効), matched by name."""
+
+    class Meta:
+        model = Division
+        fields = ["name", "former_names", "active"]
+        import_id_fields = ["name"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(ImportExportModelAdmin):
+    resource_classes = [DivisionResource]
+    import_formats = [base_formats.XLSX, base_formats.CSV]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["name", "former_names", "active"]
     filter_horizontal = ["members"]
     list_filter = ["active"]

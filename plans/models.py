@@ -205,7 +205,12 @@ class Item(models.Model):
         Plan, models.CASCADE, related_name="items", verbose_name=_("plan")
     )
     area = models.ForeignKey(
-        PolicyArea, models.PROTECT, related_name="items", verbose_name=_("policy area")
+        # RESTRICT, not PROTECT: an area with items cannot be deleted alone, but
+        # deleting the plan deletes both.
+        PolicyArea,
+        models.RESTRICT,
+        related_name="items",
+        verbose_name=_("policy area"),
     )
     parent = models.ForeignKey(
         "self",
@@ -231,7 +236,7 @@ class Item(models.Model):
     )
     relisted_from = models.ForeignKey(
         "self",
-        models.PROTECT,
+        models.RESTRICT,
         null=True,
         blank=True,
         related_name="relistings",

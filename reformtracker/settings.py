@@ -164,3 +164,21 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reformtracker@localhost")
+
+# Uploaded workbooks (plan imports, survey sheets filled offline).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+UPLOAD_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+UPLOAD_MAX_COMPRESSION_RATIO = 200
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# An upload waits here between its preview and the confirmation.
+UPLOAD_HOLD_DIR = VAR_DIR / "uploads"
+
+# django-import-export (flat lists in the admin): all or nothing, only for those
+# who may add the model, uploads kept under var/ between preview and confirm.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+MEDIA_ROOT = VAR_DIR / "media"

@@ -1,0 +1,211 @@
+"""Checking an uploaded workbook before anything reads it, and naming the place of a problem.
+
+Every check runs on the raw bytes first: the size, that it is a zip holding a
+workbook (not an .xls, a CSV or another zip renamed), and that it does not
+unpack to far more than it weighs (a decompression bomb, which neither the
+zip module nor openpyxl guards against). XML entity tricks are stopped by
+defusedxml, which openpyxl uses when it is installed.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import time
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
+
+MEGABYTE = 1024 * 1024
+
+
+class UploadRejected(Exception):
+    """The file cannot be read as a workbook; the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong at one place of a workbook: sheet, row and column as Excel shows them."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def place(self) -> str:
+        if self.row and self.column:
+            return _("sheet “%(sheet)s”, row %(row)s, column “%(column)s”") % {
+                "sheet": self.sheet,
+                "row": self.row,
+                "column": self.column,
+            }
+        if self.row:
+            return _("sheet “%(sheet)s”, row %(row)s") % {
+                "sheet": self.sheet,
+                "row": self.row,
+            }
+        if self.column:
+            return _("sheet “%(sheet)s”, column “%(column)s”") % {
+                "sheet": self.sheet,
+                "column": self.column,
+            }
+        return _("sheet “%(sheet)s”") % {"sheet": self.sheet}
+
+    def __str__(self) -> str:
+        return f"{self.place()}: {self.message}"
+
+
+def open_workbook(upload) -> openpyxl.Workbook:
+    """Open an uploaded .xlsx read-only after checking it; raise UploadRejected if it is not one.
+
+    Formulas are kept as formulas (not their cached values) so that the
+    reader can refuse them by place.
+    """
+    limit = settings.UPLOAD_MAX_BYTES
+    if not upload.name.lower().endswith(".xlsx"):
+        raise UploadRejected(
+            _("“%(name)s” is not an Excel workbook: choose a file ending in .xlsx.")
+            % {"name": upload.name}
+        )
+    if upload.size > limit:
+        raise UploadRejected(
+            _("The file is %(size).1f MB; files up to %(limit)d MB are accepted.")
+            % {"size": upload.size / MEGABYTE, "limit": limit // MEGABYTE}
+        )
+    data = upload.read()
+    check_archive(data)
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+        )
+    except Exception as error:  # noqa: BLE001 - any parser failure means "not readable"
+        raise UploadRejected(unreadable(error)) from error
+
+
+# What parsing a hostile or broken workbook raises, from openpyxl, the XML
+# parsers (defusedxml refusing entities included) and the zip reader.
+READ_ERRORS = (
+    DefusedXmlException,
+    ParseError,
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
+
+
+@contextmanager
+def reading():
+    """Turn a failure while reading a workbook's cells into an UploadRejected."""
+    try:
+        yield
+    except READ_ERRORS as error:
+        raise UploadRejected(unreadable(error)) from error
+
+
+def unreadable(error: Exception) -> str:
+    """The message for a file that failed to parse, naming the innermost error."""
+    while error.__cause__ or error.__context__:
+        error = error.__cause__ or error.__context__
+    return _(
+        "The file could not be read as an Excel workbook (%(error)s). "
+        "Save it again from Excel as .xlsx and retry."
+    ) % {"error": type(error).__name__}
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse anything that is not a plain xlsx zip of a sensible unpacked size."""
+    not_xlsx = _(
+        "The file is not an Excel workbook (.xlsx). If it was saved as .xls or "
+        "CSV, open it in Excel and save it as “Excel Workbook (*.xlsx)”."
+    )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UploadRejected(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise UploadRejected(not_xlsx) from error
+    names = {entry.filename for entry in entries}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        raise UploadRejected(not_xlsx)
+    unpacked = sum(entry.file_size for entry in entries)
+    ratio = max(
+        (entry.file_size / max(entry.compress_size, 1) for entry in entries),
+        default=0,
+    )
+    if (
+        unpacked > settings.UPLOAD_MAX_UNPACKED_BYTES
+        or ratio > settings.UPLOAD_MAX_COMPRESSION_RATIO
+    ):
+        raise UploadRejected(
+            _(
+                "The file unpacks to %(size)d MB, far more than a workbook of its "
+                "size would; it is refused as a possible decompression bomb."
+            )
+            % {"size": unpacked // MEGABYTE}
+        )
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a person typed: numbers without a trailing .0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def is_formula(cell) -> bool:
+    return getattr(cell, "data_type", None) == "f"
+
+
+# Between preview and confirmation the upload waits on disk, under a random
+# token that only the session which uploaded it knows.
+
+HOLD_SECONDS = 24 * 60 * 60
+
+
+def hold(request, upload, kind: str) -> str:
+    """Keep an upload until it is confirmed; return the token that names it."""
+    folder = Path(settings.UPLOAD_HOLD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in folder.glob("*.xlsx"):
+        if now - old.stat().st_mtime > HOLD_SECONDS:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(16)
+    upload.seek(0)
+    (folder / f"{token}.xlsx").write_bytes(upload.read())
+    request.session[f"upload:{token}"] = {"kind": kind, "name": upload.name}
+    return token
+
+
+def held(request, token: str, kind: str) -> SimpleUploadedFile:
+    """The upload kept under `token` by this session, as a file to read again."""
+    meta = request.session.get(f"upload:{token}")
+    path = Path(settings.UPLOAD_HOLD_DIR) / f"{token}.xlsx"
+    if not meta or meta["kind"] != kind or not path.exists():
+        raise UploadRejected(
+            _("The uploaded file is no longer available; upload it again.")
+        )
+    return SimpleUploadedFile(meta["name"], path.read_bytes())
+
+
+def release(request, token: str) -> None:
+    request.session.pop(f"upload:{token}", None)
+    (Path(settings.UPLOAD_HOLD_DIR) / f"{token}.xlsx").unlink(missing_ok=True)
