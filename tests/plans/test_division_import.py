@@ -1,0 +1,76 @@
+"""Divisions as a flat list through django-import-export in the admin."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans.models import Division
+from tests.html import soup
+
+XLSX = 0  # index of the format in DivisionAdmin.import_formats
+
+
+def workbook_bytes(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in [["name", "former_names", "active"], *rows]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, rows):
+    return client.post(
+        reverse("admin:plans_division_import"),
+        {
+            "format": XLSX,
+            "import_file": SimpleUploadedFile("divisions.xlsx", workbook_bytes(rows)),
+        },
+    )
+
+
+def test_divisions_import_after_a_preview(client, administrator):
+    client.force_login(administrator)
+    before = set(Division.objects.values_list("name", flat=True))
+    response = upload(client, [["財政課", "", 1], ["デジタル推進課", "情報政策課", 1]])
+    assert response.status_code == 200
+    assert set(Division.objects.values_list("name", flat=True)) == before
+    confirm = soup(response).select_one("form[action$='process_import/']")
+    data = {i["name"]: i.get("value", "") for i in confirm.select("input[type=hidden]")}
+    response = client.post(reverse("admin:plans_division_process_import"), data)
+    assert response.status_code == 302
+    new = Division.objects.get(name="デジタル推進課")
+    assert new.former_names == "情報政策課" and new.active
+    assert Division.objects.count() == len(before) + 1
+
+
+def test_a_bad_row_imports_nothing(client, administrator):
+    client.force_login(administrator)
+    before = list(Division.objects.values_list())
+    response = upload(client, [["新しい課", "", 1], ["長" * 101, "", 1]])
+    assert response.status_code == 200
+    assert "process_import" not in response.content.decode()
+    assert "100" in soup(response).get_text()  # the max_length message
+    assert list(Division.objects.values_list()) == before
+
+
+def test_divisions_export_opens_in_excel(client, administrator):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:plans_division_export"),
+        {
+            "format": XLSX,
+            "resource": 0,
+            "divisionresource_name": "on",
+            "divisionresource_former_names": "on",
+            "divisionresource_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert set(names) == set(Division.objects.values_list("name", flat=True))
