@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
 MEGABYTE = 1024 * 1024
+RATIO_CHECK_FROM = 10 * MEGABYTE
 
 
 class UploadRejected(Exception):
@@ -148,9 +149,10 @@ def check_archive(data: bytes) -> None:
         (entry.file_size / max(entry.compress_size, 1) for entry in entries),
         default=0,
     )
-    if (
-        unpacked > settings.UPLOAD_MAX_UNPACKED_BYTES
-        or ratio > settings.UPLOAD_MAX_COMPRESSION_RATIO
+    # Only a workbook that unpacks to a lot is judged by its ratio: small files
+    # of repetitive cells compress very well and are harmless.
+    if unpacked > settings.UPLOAD_MAX_UNPACKED_BYTES or (
+        unpacked > RATIO_CHECK_FROM and ratio > settings.UPLOAD_MAX_COMPRESSION_RATIO
     ):
         raise UploadRejected(
             _(

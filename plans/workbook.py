@@ -851,7 +851,8 @@ class Changes:
             result[line.sheet][line.action] += 1
         for sheet, count in self.unchanged.items():
             result[sheet]["unchanged"] += count
-        return dict(result)
+        order = [sheet.name for sheet in SHEETS] + ["工程表"]
+        return {name: result[name] for name in order if name in result}
 
     def __bool__(self) -> bool:
         return bool(self.lines)

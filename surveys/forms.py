@@ -13,6 +13,16 @@ from plans.models import Division, Period, Plan, PolicyArea
 from surveys.models import SurveySheet
 
 TEXT_LIMIT = 10_000
+ACTUAL_LIMIT = 1000
+
+# The division's fields of a sheet, as the form and the Excel import name them.
+SHEET_LABELS = {
+    "plan_text": gettext_lazy("Plan for the year (P)"),
+    "done_text": gettext_lazy("What was done (D)"),
+    "next_text": gettext_lazy("Issues and next steps (A)"),
+    "division_grade": gettext_lazy("Division's rating"),
+    "division_reason": gettext_lazy("Reason for the rating"),
+}
 
 
 def _text_field(label: str, **kwargs) -> forms.CharField:
@@ -78,11 +88,11 @@ class SheetForm(forms.Form):
         }
         super().__init__(*args, initial=initial, label_suffix="", **kwargs)
         self.sheet = sheet
-        self.fields["plan_text"] = _text_field(_("Plan for the year (P)"))
-        self.fields["done_text"] = _text_field(_("What was done (D)"))
-        self.fields["next_text"] = _text_field(_("Issues and next steps (A)"))
-        self.fields["division_grade"] = _grade_field(sheet, _("Division's rating"))
-        self.fields["division_reason"] = _text_field(_("Reason for the rating"))
+        for name, label in SHEET_LABELS.items():
+            self.fields[name] = _text_field(label)
+        self.fields["division_grade"] = _grade_field(
+            sheet, SHEET_LABELS["division_grade"]
+        )
         self.indicator_fields = []
         for value in indicator_values:
             name = f"actual_{value.pk}"
@@ -90,7 +100,7 @@ class SheetForm(forms.Form):
             self.fields[name] = forms.CharField(
                 label=f"{indicator.marker}{indicator.name}",
                 required=False,
-                max_length=1000,
+                max_length=ACTUAL_LIMIT,
                 help_text=_("Baseline %(baseline)s, target %(target)s")
                 % {
                     "baseline": indicator.baseline_text or "—",
@@ -118,16 +128,7 @@ class SheetForm(forms.Form):
         return cleaned
 
     def sheet_fields(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in (
-                "plan_text",
-                "done_text",
-                "next_text",
-                "division_grade",
-                "division_reason",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in SHEET_LABELS}
 
     def actuals(self) -> dict[int, str]:
         return {
@@ -242,3 +243,27 @@ class QueueFilterForm(forms.Form):
         if state := self.cleaned_data["state"]:
             sheets = sheets.filter(state=state)
         return sheets
+
+
+class SheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in workbook (.xlsx)"),
+        help_text=gettext_lazy(
+            "The workbook downloaded for this period, with the yellow cells filled in."
+        ),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
+class UploadConfirmForm(forms.Form):
+    """Confirms a previewed upload: the held file's token and the sheets it will save."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    sheets = forms.CharField(widget=forms.HiddenInput)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from openpyxl.utils import get_column_letter
 
 from plans.fiscal import fiscal_year_label
 from plans.models import Indicator, IndicatorValue, Period, Plan
@@ -194,7 +195,12 @@ def sheets_workbook(plan: Plan, period: Period) -> bytes:
     return xlsx.save(workbook)
 
 
-def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> None:
+def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str, str]:
+    """Lay out one sheet; return the coordinates of the cells a division fills.
+
+    Keys are the sheet's field names (see PDCA_INPUTS) and
+    "indicator:<IndicatorValue pk>" for each indicator's actual.
+    """
     item = sheet.item
     last = SHEET_COLUMNS
     _title(ws, f"{plan.name} 進捗状況調査票（{period_label(period)}）", last)
@@ -211,18 +217,22 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> None:
     xlsx.put_merged(ws, 3, 2, last, item.purpose)
     xlsx.fit_row(ws, 3, [(item.purpose, sum(SHEET_WIDTHS[1:]))])
     row = 5
+    inputs = {}
     indicators = list(item.indicators.all())
     if indicators:
-        row = _indicators(ws, row, period, indicators)
+        row, inputs = _indicators(ws, row, period, indicators)
     schedule = list(item.schedule_rows.all())
     if schedule:
         row = _schedule(ws, row, plan, schedule)
-    _pdca(ws, row, period, sheet)
+    inputs |= _pdca(ws, row, period, sheet)
     xlsx.set_widths(ws, SHEET_WIDTHS)
     xlsx.set_print(ws, title_rows="1:2", freeze=None)
+    return inputs
 
 
-def _indicators(ws, row: int, period: Period, indicators: list) -> int:
+def _indicators(
+    ws, row: int, period: Period, indicators: list
+) -> tuple[int, dict[str, str]]:
     spans = [(1, 2), (3, 4), (5, 6), (7, 8)]
     titles = [
         "指標",
@@ -241,17 +251,20 @@ def _indicators(ws, row: int, period: Period, indicators: list) -> int:
             fill=xlsx.HEADER_FILL,
             alignment=xlsx.CENTER,
         )
+    inputs = {}
     for indicator in indicators:
         row += 1
-        actual = indicator.period_values[0].text if indicator.period_values else ""
+        value = indicator.period_values[0] if indicator.period_values else None
         texts = [
             f"{indicator.marker}{indicator.name}",
             indicator.baseline_text,
             indicator.target_text,
-            actual,
+            value.text if value else "",
         ]
         for (first, last), text in zip(spans, texts, strict=True):
-            xlsx.put_merged(ws, row, first, last, text)
+            cell = xlsx.put_merged(ws, row, first, last, text)
+        if value:
+            inputs[f"indicator:{value.pk}"] = cell.coordinate
         xlsx.fit_row(
             ws,
             row,
@@ -260,7 +273,7 @@ def _indicators(ws, row: int, period: Period, indicators: list) -> int:
                 for (first, last), text in zip(spans, texts, strict=True)
             ],
         )
-    return row + 2
+    return row + 2, inputs
 
 
 def _schedule(ws, row: int, plan: Plan, schedule: list) -> int:
@@ -299,6 +312,15 @@ def _schedule(ws, row: int, plan: Plan, schedule: list) -> int:
     return row + 2
 
 
+# The PDCA row's columns that the division fills, by sheet field.
+PDCA_INPUTS = {
+    "plan_text": 1,
+    "done_text": 3,
+    "division_grade": 4,
+    "division_reason": 5,
+    "next_text": 8,
+}
+
 PDCA_HEADERS = [
     "当初予定（P）",
     "所管課",
@@ -311,7 +333,7 @@ PDCA_HEADERS = [
 ]
 
 
-def _pdca(ws, row: int, period: Period, sheet: SurveySheet) -> None:
+def _pdca(ws, row: int, period: Period, sheet: SurveySheet) -> dict[str, str]:
     headers = [
         f"{fiscal_year_label(period.fiscal_year)} {PDCA_HEADERS[0]}",
         *PDCA_HEADERS[1:],
@@ -337,6 +359,10 @@ def _pdca(ws, row: int, period: Period, sheet: SurveySheet) -> None:
     xlsx.fit_row(
         ws, row, [(t or "", w) for t, w in zip(texts, SHEET_WIDTHS, strict=True)]
     )
+    return {
+        name: f"{get_column_letter(column)}{row}"
+        for name, column in PDCA_INPUTS.items()
+    }
 
 
 # 4. 推移

@@ -16,6 +16,8 @@ period_urls = [
     path("", views.period_queue, name="queue"),
     path("publish/", views.period_publish, name="publish"),
     path("reports/<slug:kind>.xlsx", views.period_report, name="report"),
+    path("sheets.xlsx", views.period_workbook, name="period_workbook"),
+    path("upload/", views.period_upload, name="period_upload"),
 ]
 
 urlpatterns = [

@@ -13,12 +13,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from plans import uploads
 from plans.fiscal import fiscal_year_label
 from plans.models import IndicatorValue, Period, Plan
-from surveys import reports, roles
-from surveys.forms import PeriodForm, QueueFilterForm, ReviewForm, SheetForm
+from surveys import reports, roles, sheetfiles
+from surveys.forms import (
+    PeriodForm,
+    QueueFilterForm,
+    ReviewForm,
+    SheetForm,
+    SheetUploadForm,
+    UploadConfirmForm,
+)
 from surveys.history import sheet_history
 from surveys.models import Conflict, Refused, SurveySheet
 from surveys.workflow import missing_by_division, open_period, publish_period
@@ -96,6 +105,8 @@ def dashboard(request):
         .for_queue()
         .order_by("period__deadline", "item__order")
     )
+    # The open periods of those sheets, each offered as a workbook to fill offline.
+    own_periods = list({sheet.period_id: sheet.period for sheet in own_sheets}.values())
     plans = []
     if roles.is_hq(user) or roles.is_committee(user):
         periods = Period.objects.annotate(sheet_count=Count("sheets")).order_by(
@@ -109,6 +120,7 @@ def dashboard(request):
         "surveys/dashboard.html",
         {
             "own_sheets": own_sheets,
+            "own_periods": own_periods,
             "plans": plans,
             "is_hq": roles.is_hq(user),
             "today": timezone.localdate(),
@@ -333,16 +345,18 @@ def xlsx_response(data: bytes, filename: str) -> FileResponse:
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
 
 
+def period_filename(period: Period, name: str) -> str:
+    label = f"{fiscal_year_label(period.fiscal_year)}{period.get_half_display()}"
+    return f"{period.plan.name}_{label}_{name}.xlsx"
+
+
 @login_required
 def period_report(request, pk: int, kind: str):
     if kind not in REPORTS:
         raise Http404
     period = get_period_for_reports(request.user, pk)
     build, name = REPORTS[kind]
-    label = f"{fiscal_year_label(period.fiscal_year)}{period.get_half_display()}"
-    return xlsx_response(
-        build(period.plan, period), f"{period.plan.name}_{label}_{name}.xlsx"
-    )
+    return xlsx_response(build(period.plan, period), period_filename(period, name))
 
 
 @login_required
@@ -359,3 +373,119 @@ def plan_trend(request, plan_id: int):
     return xlsx_response(
         reports.trend_workbook(plan, periods), f"{plan.name}_評価の推移.xlsx"
     )
+
+
+# /surveys/periods/<pk>/sheets.xlsx and /surveys/periods/<pk>/upload/
+
+UPLOAD_KIND = "sheets"
+
+
+def get_open_period(pk: int) -> Period:
+    return get_object_or_404(
+        Period.objects.select_related("plan__rating_scale"),
+        pk=pk,
+        state=Period.State.OPEN,
+    )
+
+
+def has_sheets_in(user, period: Period) -> bool:
+    return period.sheets.filter(
+        item__division_links__division__in=roles.division_ids(user)
+    ).exists()
+
+
+@login_required
+def period_workbook(request, pk: int):
+    """The open period's sheets the user may see, as a workbook to fill in offline."""
+    period = get_open_period(pk)
+    if not (roles.is_hq(request.user) or has_sheets_in(request.user, period)):
+        raise PermissionDenied(
+            _("Only HQ and the divisions with sheets in this period can download them.")
+        )
+    return xlsx_response(
+        sheetfiles.sheets_workbook_for(request.user, period),
+        period_filename(period, "調査票_記入用"),
+    )
+
+
+@login_required
+def period_upload(request, pk: int):
+    """GET: the upload form. POST with a file: the preview. POST with a token: save."""
+    period = get_open_period(pk)
+    if not has_sheets_in(request.user, period):
+        raise PermissionDenied(
+            _("Only the divisions with sheets in this period can upload them.")
+        )
+    context = {"period": period, "form": SheetUploadForm()}
+    if request.method != "POST":
+        return _upload_page(request, context)
+    if "token" in request.POST:
+        return _confirm_upload(request, period, context)
+    form = SheetUploadForm(request.POST, request.FILES)
+    context["form"] = form
+    if not form.is_valid():
+        return _upload_page(request, context, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        plan = sheetfiles.read_upload(request.user, period, upload)
+    except uploads.UploadRejected as error:
+        return _upload_page(request, context | {"error": error.message}, status=400)
+    token = uploads.hold(request, upload, UPLOAD_KIND) if plan.can_apply else None
+    return _preview(request, context, plan, token)
+
+
+def _confirm_upload(request, period: Period, context: dict):
+    """Read the held file again, check it as new, and save it if nothing moved."""
+    confirm = UploadConfirmForm(request.POST)
+    try:
+        if not confirm.is_valid():
+            raise uploads.UploadRejected(_("The confirmation was not valid."))
+        token = confirm.cleaned_data["token"]
+        upload = uploads.held(request, token, UPLOAD_KIND)
+        plan = sheetfiles.read_upload(request.user, period, upload)
+        if not plan.can_apply or _sheet_keys(plan) != confirm.cleaned_data["sheets"]:
+            context["error"] = _(
+                "The sheets changed since the preview, so nothing was saved. "
+                "Check the new preview below."
+            )
+            return _preview(request, context, plan, token, status=409)
+        saved = sheetfiles.apply_upload(request.user, plan)
+    except uploads.UploadRejected as error:
+        return _upload_page(request, context | {"error": error.message}, status=400)
+    except Refused as error:
+        return _upload_page(request, context | {"error": error.message}, status=409)
+    except Conflict:
+        context["error"] = _(
+            "Someone saved one of the sheets while yours were being saved, so "
+            "nothing was saved. Upload the file again to see what changed."
+        )
+        return _upload_page(request, context, status=409)
+    uploads.release(request, token)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d sheet was saved as a draft. Check it and submit it in the app.",
+            "%(count)d sheets were saved as drafts. Check them and submit them in the app.",
+            saved,
+        )
+        % {"count": saved},
+    )
+    return redirect("surveys:dashboard")
+
+
+def _sheet_keys(plan: sheetfiles.UploadPlan) -> str:
+    """The sheets a confirmation saves, as the preview showed them."""
+    return ",".join(str(entry.sheet.pk) for entry in plan.to_save)
+
+
+def _preview(request, context: dict, plan, token: str | None, status: int = 200):
+    context["plan"] = plan
+    if plan.can_apply:
+        context["confirm"] = UploadConfirmForm(
+            initial={"token": token, "sheets": _sheet_keys(plan)}
+        )
+    return _upload_page(request, context, status=400 if plan.problems else status)
+
+
+def _upload_page(request, context: dict, status: int = 200):
+    return render(request, "surveys/period_upload.html", context, status=status)

@@ -22,6 +22,8 @@ BOLD = Font(name=FONT_NAME, size=10, bold=True)
 TITLE = Font(name=FONT_NAME, size=14, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E8F1FE")
 AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Cells a person fills in a downloaded sheet: light yellow, like a form.
+INPUT_FILL = PatternFill("solid", fgColor="FFF5CC")
 _THIN = Side(style="thin", color="767676")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -32,6 +32,11 @@ MATRIX = [
     ("report", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),
+    ("period_workbook", "get", "open", [302, 200, 200, 200, 403, 200]),
+    ("period_workbook", "get", "published_period", [302, 404, 404, 404, 404, 404]),
+    ("period_upload", "get", "open", [302, 200, 200, 403, 403, 403]),
+    ("period_upload", "get", "published_period", [302, 404, 404, 404, 404, 404]),
+    ("period_upload", "post", "open", [302, 400, 400, 403, 403, 403]),
 ]
 
 

@@ -1,0 +1,380 @@
+"""Survey sheets as an Excel workbook: downloaded prefilled, filled offline, uploaded back.
+
+`sheets_workbook_for` writes one worksheet per sheet in the 調査票 layout, with
+the cells a division fills in yellow and unlocked, and a hidden `_meta`
+worksheet naming, per cell, the sheet, its version at download and the field.
+`read_upload` reads a returned workbook without writing anything and says per
+sheet what would change or why it is refused; `apply_upload` saves the
+changes as drafts, all or nothing, through `SurveySheet.fill`, so version
+checks and history apply as in the app.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl.styles import Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from plans.models import IndicatorValue, Period
+from plans.uploads import Problem, UploadRejected, cell_text, is_formula, open_workbook
+from surveys import reports, xlsx
+from surveys.forms import ACTUAL_LIMIT, SHEET_LABELS, TEXT_LIMIT
+from surveys.models import SurveySheet
+
+META = "_meta"
+META_HEADER = ["worksheet", "sheet", "version", "field", "cell"]
+INDICATOR = re.compile(r"indicator:([0-9]+)")
+CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+UNLOCKED = Protection(locked=False)
+
+
+# Download
+
+
+def sheets_workbook_for(user, period: Period) -> bytes:
+    """The period's sheets the user may see, one worksheet each, ready to fill in."""
+    plan = period.plan
+    codes = [grade.code for grade in plan.rating_scale.grades.all()]
+    workbook = xlsx.new_workbook()
+    meta = []
+    for sheet in reports.sheets_for_workbook(period).visible_to(user):
+        name = reports.sheet_name(sheet.item.number)
+        ws = workbook.create_sheet(name)
+        inputs = reports.write_sheet(ws, plan, period, sheet)
+        if sheet.is_fillable:
+            _mark_inputs(ws, inputs, codes)
+        else:
+            note = "この調査票は提出済みまたは締切済みのため、変更できません。"
+            xlsx.put_merged(ws, 4, 1, reports.SHEET_COLUMNS, note, border=False)
+        ws.protection.sheet = True
+        # Protected against layout changes, yet rows and columns can be resized
+        # to read long text.
+        ws.protection.formatRows = False
+        ws.protection.formatColumns = False
+        meta += [(name, sheet.pk, sheet.version, f, c) for f, c in inputs.items()]
+    ws = workbook.create_sheet(META)
+    ws.sheet_state = "veryHidden"
+    for row in [META_HEADER, *meta]:
+        ws.append(row)
+    # Worksheets cannot be renamed, moved or deleted: `_meta` names them.
+    workbook.security = WorkbookProtection(lockStructure=True)
+    return xlsx.save(workbook)
+
+
+def _mark_inputs(ws, inputs: dict[str, str], codes: list[str]) -> None:
+    note = "黄色のセルに記入してください。1次評価は一覧から選びます。"
+    xlsx.put_merged(ws, 4, 1, reports.SHEET_COLUMNS, note, border=False)
+    for coordinate in inputs.values():
+        cell = ws[coordinate]
+        cell.fill = xlsx.INPUT_FILL
+        cell.protection = UNLOCKED
+    validation = DataValidation(
+        type="list",
+        formula1='"{}"'.format(",".join(codes)),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="1次評価",
+        error="{}のいずれかを選んでください。".format("、".join(codes)),
+    )
+    ws.add_data_validation(validation)
+    validation.add(inputs["division_grade"])
+
+
+# Upload
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class SheetUpload:
+    """One worksheet of an upload: its sheet, what would change, or why it is refused."""
+
+    worksheet: str
+    sheet: SurveySheet
+    version: int
+    changes: list[Change] = field(default_factory=list)
+    fields: dict = field(default_factory=dict)
+    actuals: dict[int, str] = field(default_factory=dict)
+    refusal: str = ""
+
+    @property
+    def will_save(self) -> bool:
+        return bool(self.changes) and not self.refusal
+
+
+@dataclass
+class UploadPlan:
+    period: Period
+    sheets: list[SheetUpload] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def to_save(self) -> list[SheetUpload]:
+        return [s for s in self.sheets if s.will_save]
+
+    @property
+    def refused(self) -> list[SheetUpload]:
+        return [s for s in self.sheets if s.refusal]
+
+    @property
+    def unchanged(self) -> list[SheetUpload]:
+        return [s for s in self.sheets if not s.changes and not s.refusal]
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.problems and bool(self.to_save)
+
+
+@dataclass
+class _Listed:
+    """A worksheet as `_meta` lists it: its sheet, version and input cells."""
+
+    worksheet: str
+    pk: int
+    version: int
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+def read_upload(user, period: Period, upload) -> UploadPlan:
+    """Read a filled-in workbook and say what saving it would do; write nothing.
+
+    Raises UploadRejected when the file is not a workbook from this app.
+    """
+    workbook = open_workbook(upload)
+    try:
+        return _Reader(user, period, workbook).read()
+    finally:
+        workbook.close()
+
+
+def apply_upload(user, plan: UploadPlan) -> int:
+    """Save every accepted sheet's changes as a draft, all or nothing; return how many.
+
+    SurveySheet.fill's Refused or Conflict rolls back every sheet saved before it.
+    """
+    if plan.problems:
+        raise UploadRejected(_("The workbook has problems; nothing was saved."))
+    entries = plan.to_save
+    with transaction.atomic():
+        for entry in entries:
+            entry.sheet.fill(
+                by=user,
+                version=entry.version,
+                fields=entry.fields,
+                actuals=entry.actuals,
+            )
+    return len(entries)
+
+
+def _normalised(text: str) -> str:
+    """Text as compared and stored: Windows line ends made plain, no outer blanks."""
+    return text.replace("\r\n", "\n").strip()
+
+
+def _grade_key(code: str) -> str:
+    """Full-width Ｓ typed with a Japanese input method matches the grade S."""
+    return unicodedata.normalize("NFKC", code)
+
+
+class _Reader:
+    def __init__(self, user, period: Period, workbook):
+        self.user = user
+        self.period = period
+        self.workbook = workbook
+        self.plan = UploadPlan(period=period)
+        self.grades = {
+            _grade_key(grade.code): grade
+            for grade in period.plan.rating_scale.grades.all()
+        }
+        self.values: dict[int, IndicatorValue] = {}
+
+    def problem(self, worksheet: str, coordinate: str | None, message: str) -> None:
+        row = column = None
+        if coordinate:
+            row, index = coordinate_to_tuple(coordinate)
+            column = get_column_letter(index)
+        self.plan.problems.append(Problem(worksheet, row, column, message))
+
+    def read(self) -> UploadPlan:
+        listed = self.listed()
+        sheets = {
+            sheet.pk: sheet
+            for sheet in self.period.sheets.filter(
+                pk__in=[entry.pk for entry in listed]
+            )
+            .select_related("item", "division_grade")
+            # Prefetched for SurveySheet.is_division_member.
+            .prefetch_related("item__division_links")
+        }
+        self.values = {
+            value.pk: value
+            for value in IndicatorValue.objects.filter(
+                period=self.period,
+                indicator__item__in=[sheet.item_id for sheet in sheets.values()],
+            ).select_related("indicator")
+        }
+        for entry in listed:
+            sheet = sheets.get(entry.pk)
+            if sheet is None:
+                self.problem(entry.worksheet, None, self.mismatch())
+            elif entry.worksheet not in self.workbook.sheetnames:
+                self.problem(
+                    entry.worksheet,
+                    None,
+                    _("The worksheet is missing; download the workbook again."),
+                )
+            else:
+                self.plan.sheets.append(self.read_sheet(entry, sheet))
+        return self.plan
+
+    def mismatch(self) -> str:
+        return _(
+            "The workbook does not match this period's sheets; download it again "
+            "from this period's page."
+        )
+
+    def listed(self) -> list[_Listed]:
+        """The worksheets `_meta` lists, in workbook order; refuse a foreign file."""
+        not_ours = UploadRejected(
+            _(
+                "This is not a workbook downloaded from ReformTracker. Download the "
+                "survey sheets of the period, fill them in and upload that file."
+            )
+        )
+        if META not in self.workbook.sheetnames:
+            raise not_ours
+        listed: dict[str, _Listed] = {}
+        rows = self.workbook[META].iter_rows(values_only=True)
+        if list(next(rows, ())[: len(META_HEADER)]) != META_HEADER:
+            raise not_ours
+        for row in rows:
+            try:
+                worksheet, pk, version, name, coordinate = row[: len(META_HEADER)]
+                pk, version = int(pk), int(version)
+            except (TypeError, ValueError) as error:
+                raise not_ours from error
+            if not isinstance(worksheet, str):
+                raise not_ours
+            entry = listed.setdefault(worksheet, _Listed(worksheet, pk, version))
+            if (
+                (entry.pk, entry.version) != (pk, version)
+                or not (name in SHEET_LABELS or INDICATOR.fullmatch(str(name)))
+                or not CELL.fullmatch(str(coordinate))
+            ):
+                raise not_ours
+            entry.cells[name] = coordinate
+        if len({entry.pk for entry in listed.values()}) != len(listed):
+            raise not_ours
+        return list(listed.values())
+
+    def read_sheet(self, entry: _Listed, sheet: SurveySheet) -> SheetUpload:
+        result = SheetUpload(entry.worksheet, sheet, entry.version)
+        cells = self.cells(entry)
+        for name, coordinate in entry.cells.items():
+            cell = cells.get(coordinate)
+            indicator = INDICATOR.fullmatch(name)
+            if indicator:
+                value = self.values.get(int(indicator.group(1)))
+                if value is None or value.indicator.item_id != sheet.item_id:
+                    self.problem(entry.worksheet, None, self.mismatch())
+                    continue
+                label = f"{value.indicator.marker}{value.indicator.name}"
+            else:
+                label = str(SHEET_LABELS[name])
+            if is_formula(cell):
+                self.problem(
+                    entry.worksheet,
+                    coordinate,
+                    _(
+                        "“%(field)s” holds a formula; formulas are not accepted. "
+                        "Type the text or number itself."
+                    )
+                    % {"field": label},
+                )
+                continue
+            text = _normalised(cell_text(cell.value if cell else None))
+            if name == "division_grade":
+                self.read_grade(result, coordinate, label, text)
+                continue
+            limit = ACTUAL_LIMIT if indicator else TEXT_LIMIT
+            if len(text) > limit:
+                self.problem(
+                    entry.worksheet,
+                    coordinate,
+                    _("“%(field)s” is longer than %(limit)d characters.")
+                    % {"field": label, "limit": limit},
+                )
+                continue
+            old = value.text if indicator else getattr(sheet, name)
+            if _normalised(old) == text:
+                continue
+            result.changes.append(Change(label, old, text))
+            if indicator:
+                result.actuals[value.pk] = text
+            else:
+                result.fields[name] = text
+        result.refusal = self.refusal(result)
+        return result
+
+    def read_grade(self, result: SheetUpload, coordinate, label, text) -> None:
+        grade = self.grades.get(_grade_key(text)) if text else None
+        if text and grade is None:
+            self.problem(
+                result.worksheet,
+                coordinate,
+                _("“%(value)s” is not a rating of this plan; choose one of %(codes)s.")
+                % {
+                    "value": text,
+                    "codes": "、".join(g.code for g in self.grades.values()),
+                },
+            )
+        elif grade != result.sheet.division_grade:
+            result.fields["division_grade"] = grade
+            old = result.sheet.division_grade
+            result.changes.append(
+                Change(label, old.code if old else "", grade.code if grade else "")
+            )
+
+    def cells(self, entry: _Listed) -> dict:
+        """The listed cells of a worksheet by coordinate, read in one pass."""
+        wanted = {coordinate_to_tuple(c): c for c in entry.cells.values()}
+        rows = [row for row, _column in wanted]
+        found = {}
+        worksheet = self.workbook[entry.worksheet]
+        for cells in worksheet.iter_rows(min_row=min(rows), max_row=max(rows)):
+            for cell in cells:
+                # Read-only empty cells have no place; they read as blank.
+                place = (getattr(cell, "row", None), getattr(cell, "column", None))
+                if place in wanted:
+                    found[wanted[place]] = cell
+        return found
+
+    def refusal(self, result: SheetUpload) -> str:
+        """Why the sheet's changes cannot be saved, or ""."""
+        sheet = result.sheet
+        if not sheet.is_division_member(self.user):
+            return _("Only the responsible division can fill this sheet.")
+        if not result.changes:
+            return ""
+        if not sheet.is_fillable:
+            return sheet.state_refusal()
+        if sheet.version != result.version:
+            return _(
+                "Someone saved this sheet in the app after the workbook was "
+                "downloaded, so the workbook's copy is out of date. Download the "
+                "workbook again and enter your changes there."
+            )
+        return ""

@@ -1,0 +1,537 @@
+"""Survey sheets filled offline: download the workbook, fill it in, upload, confirm.
+
+Uploads are built the way a division makes them: the downloaded workbook,
+edited with openpyxl and saved. Every refused or broken upload leaves the
+database as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+
+from plans.models import IndicatorValue, Period
+from plans.uploads import MEGABYTE, Problem
+from surveys import reports, sheetfiles
+from surveys.models import Conflict, SurveySheet
+from tests.html import soup, table_rows, text
+
+MESSAGES = {
+    "not_xlsx": "The file is not an Excel workbook (.xlsx). If it was saved as .xls "
+    "or CSV, open it in Excel and save it as “Excel Workbook (*.xlsx)”.",
+    "formula": "“%(field)s” holds a formula; formulas are not accepted. "
+    "Type the text or number itself.",
+    "grade": "“%(value)s” is not a rating of this plan; choose one of %(codes)s.",
+    "division": "Only the responsible division can fill this sheet.",
+    "submitted": "This sheet has been submitted; it can be changed again only if "
+    "HQ returns it.",
+    "stale": "Someone saved this sheet in the app after the workbook was "
+    "downloaded, so the workbook's copy is out of date. Download the workbook "
+    "again and enter your changes there.",
+    "mismatch": "The workbook does not match this period's sheets; download it "
+    "again from this period's page.",
+    "not_ours": "This is not a workbook downloaded from ReformTracker. Download the "
+    "survey sheets of the period, fill them in and upload that file.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _held_uploads(settings, tmp_path):
+    """Uploads waiting for confirmation go to a temporary folder, not var/."""
+    settings.UPLOAD_HOLD_DIR = tmp_path
+
+
+def message(key: str, **params) -> str:
+    """The message as the page shows it: translated when a translation exists."""
+    return gettext(MESSAGES[key]) % params if params else gettext(MESSAGES[key])
+
+
+# Building uploads
+
+
+def download(client, user, period) -> openpyxl.Workbook:
+    client.force_login(user)
+    response = client.get(reverse("surveys:period_workbook", args=[period.pk]))
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def places(workbook) -> dict[tuple[str, str], str]:
+    """(worksheet, field) → the cell to fill, read from the hidden `_meta`."""
+    rows = workbook["_meta"].iter_rows(min_row=2, values_only=True)
+    return {(worksheet, name): cell for worksheet, _pk, _v, name, cell in rows}
+
+
+def fill(workbook, worksheet: str, name: str, value) -> str:
+    coordinate = places(workbook)[(worksheet, name)]
+    workbook[worksheet][coordinate] = value
+    return coordinate
+
+
+def as_upload(workbook_or_bytes, name: str = "調査票.xlsx") -> SimpleUploadedFile:
+    data = workbook_or_bytes
+    if isinstance(data, openpyxl.Workbook):
+        buffer = io.BytesIO()
+        data.save(buffer)
+        data = buffer.getvalue()
+    return SimpleUploadedFile(name, data)
+
+
+def upload(client, period, file):
+    return client.post(
+        reverse("surveys:period_upload", args=[period.pk]), {"file": file}
+    )
+
+
+def confirm(client, period, preview):
+    form = soup(preview).find("form", id="confirm")
+    assert form is not None, "no confirm button on the preview"
+    data = {i["name"]: i["value"] for i in form.find_all("input")}
+    return client.post(reverse("surveys:period_upload", args=[period.pk]), data)
+
+
+def snapshot():
+    return (
+        list(
+            SurveySheet.objects.order_by("pk").values_list(
+                "pk", "version", "state", "done_text", "division_grade"
+            )
+        ),
+        list(IndicatorValue.objects.order_by("pk").values_list("pk", "text")),
+    )
+
+
+def actual_of(sheet: SurveySheet) -> IndicatorValue:
+    return (
+        IndicatorValue.objects.filter(period=sheet.period, indicator__item=sheet.item)
+        .order_by("indicator__order")
+        .first()
+    )
+
+
+# Download
+
+
+def test_division_downloads_exactly_its_sheets_prefilled(
+    client, division_staff, open_fy2018, own_sheet
+):
+    client.force_login(division_staff)
+    response = client.get(reverse("surveys:period_workbook", args=[open_fy2018.pk]))
+    assert response.status_code == 200
+    assert unquote(response["Content-Disposition"]).endswith(
+        "_平成30年度上半期_調査票_記入用.xlsx"
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["No.1", "No.3", "No.37", "_meta"]
+    assert workbook["_meta"].sheet_state == "veryHidden"
+    ws = workbook["No.1"]
+    cells = places(workbook)
+    assert ws[cells[("No.1", "plan_text")]].value == own_sheet.plan_text
+    assert own_sheet.plan_text
+    # The division's cells are yellow and unlocked; the rest is protected.
+    assert ws.protection.sheet
+    for (worksheet, _name), coordinate in cells.items():
+        cell = workbook[worksheet][coordinate]
+        assert cell.fill.fgColor.rgb.endswith("FFF5CC")
+        assert cell.protection.locked is False
+    assert ws["B2"].protection.locked
+    # The rating is chosen from the plan's scale.
+    (validation,) = ws.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"S,A,B"'
+    assert str(validation.sqref) == cells[("No.1", "division_grade")]
+
+
+def test_hq_downloads_every_sheet_of_the_period(client, hq_officer, open_fy2018):
+    workbook = download(client, hq_officer, open_fy2018)
+    names = [
+        reports.sheet_name(number)
+        for number in open_fy2018.sheets.order_by("item__order").values_list(
+            "item__number", flat=True
+        )
+    ]
+    assert workbook.sheetnames == [*names, "_meta"]
+
+
+def test_submitted_sheet_is_downloaded_locked(
+    client, division_staff, open_fy2018, own_sheet
+):
+    own_sheet.state = SurveySheet.State.SUBMITTED
+    own_sheet.save()
+    workbook = download(client, division_staff, open_fy2018)
+    coordinate = places(workbook)[("No.1", "done_text")]
+    assert workbook["No.1"][coordinate].protection.locked
+    assert not workbook["No.1"].data_validations.dataValidation
+
+
+def test_workbook_links_on_dashboard_and_queue(
+    client, division_staff, hq_officer, open_fy2018
+):
+    client.force_login(division_staff)
+    page = soup(client.get(reverse("surveys:dashboard")))
+    links = {a["href"] for a in page.select("#sheet-files a")}
+    assert links == {
+        reverse("surveys:period_workbook", args=[open_fy2018.pk]),
+        reverse("surveys:period_upload", args=[open_fy2018.pk]),
+    }
+    client.force_login(hq_officer)
+    page = soup(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
+    assert page.find(
+        "a", href=reverse("surveys:period_workbook", args=[open_fy2018.pk])
+    )
+
+
+# Round trip
+
+
+def test_filled_workbook_is_previewed_then_saved_as_drafts(
+    client, division_staff, open_fy2018, own_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "研修を2回実施した。")
+    # Text typed with a leading "=" as text (Excel: '=...) is text, not a formula.
+    next_cell = fill(workbook, "No.1", "next_text", "=次年度も継続する")
+    workbook["No.1"][next_cell].data_type = "s"
+    fill(workbook, "No.1", "division_grade", "A")
+    fill(workbook, "No.1", "division_reason", "予定どおり")
+    actual = actual_of(own_sheet)
+    fill(workbook, "No.1", f"indicator:{actual.pk}", 12)
+    before = snapshot()
+
+    preview = upload(client, open_fy2018, as_upload(workbook))
+
+    assert preview.status_code == 200
+    changes = table_rows(preview, f"changes-{own_sheet.pk}")
+    assert changes[gettext("What was done (D)")] == ["—", "研修を2回実施した。"]
+    assert changes[gettext("Issues and next steps (A)")] == ["—", "=次年度も継続する"]
+    assert changes[gettext("Division's rating")] == ["—", "A"]
+    assert changes[gettext("Reason for the rating")] == ["—", "予定どおり"]
+    assert changes[f"{actual.indicator.marker}{actual.indicator.name}"] == ["—", "12"]
+    assert soup(preview).find(id="unchanged").get_text() == "No.3、No.37"
+    assert snapshot() == before, "nothing is stored before the confirmation"
+
+    response = confirm(client, open_fy2018, preview)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:dashboard")
+    own_sheet.refresh_from_db()
+    assert own_sheet.state == SurveySheet.State.DRAFT
+    assert own_sheet.version == 2
+    assert own_sheet.done_text == "研修を2回実施した。"
+    assert own_sheet.next_text == "=次年度も継続する"
+    assert own_sheet.division_grade.code == "A"
+    assert own_sheet.division_reason == "予定どおり"
+    assert own_sheet.history.latest().history_user == division_staff
+    actual.refresh_from_db()
+    assert actual.text == "12"
+    assert actual.history.latest().history_user == division_staff
+    dashboard = client.get(response["Location"])
+    assert ngettext(
+        "%(count)d sheet was saved as a draft. Check it and submit it in the app.",
+        "%(count)d sheets were saved as drafts. Check them and submit them in the app.",
+        1,
+    ) % {"count": 1} in text(dashboard)
+
+
+def test_unchanged_download_changes_nothing(
+    client, division_staff, open_fy2018, own_sheet
+):
+    # Text that looks like a formula goes out as text and comes back as text.
+    own_sheet.done_text = "=SUM(A1:A2)"
+    own_sheet.save()
+    workbook = download(client, division_staff, open_fy2018)
+    preview = upload(client, open_fy2018, as_upload(workbook))
+    assert preview.status_code == 200
+    assert soup(preview).find(id="unchanged").get_text() == "No.1、No.3、No.37"
+    assert soup(preview).find(id="confirm") is None
+
+
+def test_all_or_nothing_when_a_sheet_moves_while_saving(
+    division_staff, open_fy2018, own_sheet
+):
+    workbook = sheet_workbook(division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "一つ目")
+    fill(workbook, "No.3", "done_text", "二つ目")
+    plan = sheetfiles.read_upload(division_staff, open_fy2018, as_upload(workbook))
+    assert [e.worksheet for e in plan.to_save] == ["No.1", "No.3"]
+    third = SurveySheet.objects.get(period=open_fy2018, item__number="3")
+    third.fill(by=division_staff, version=1, fields={"done_text": "画面で"}, actuals={})
+    before = snapshot()
+    with pytest.raises(Conflict):
+        sheetfiles.apply_upload(division_staff, plan)
+    assert snapshot() == before
+
+
+def test_confirmation_after_a_change_shows_the_new_preview(
+    client, division_staff, open_fy2018, own_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "オフラインで記入")
+    preview = upload(client, open_fy2018, as_upload(workbook))
+    own_sheet.fill(
+        by=division_staff, version=1, fields={"done_text": "画面で記入"}, actuals={}
+    )
+    before = snapshot()
+    response = confirm(client, open_fy2018, preview)
+    assert response.status_code == 409
+    assert table_rows(response, "refused") == {
+        f"No.1 {own_sheet.item.title}": [message("stale")]
+    }
+    assert snapshot() == before
+
+
+def sheet_workbook(user, period) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(
+        io.BytesIO(sheetfiles.sheets_workbook_for(user, period))
+    )
+
+
+# Files that are not a workbook from the app
+
+
+def zip_bytes(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def bomb() -> bytes:
+    """A small zip holding 300 MB of zeros, written in blocks to stay quick."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as entry:
+            block = bytes(MEGABYTE)
+            for _ in range(300):
+                entry.write(block)
+    return buffer.getvalue()
+
+
+def padded(data: bytes) -> bytes:
+    """A valid workbook grown past the 2 MB limit with an incompressible extra part."""
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/media/padding.bin", os.urandom(2 * MEGABYTE))
+    return buffer.getvalue()
+
+
+def report_file(data: bytes) -> SimpleUploadedFile:
+    """The committee's 調査票 report: a workbook, but not one to fill in."""
+    period = Period.objects.get(state=Period.State.OPEN)
+    return SimpleUploadedFile(
+        "report.xlsx", reports.sheets_workbook(period.plan, period)
+    )
+
+
+BAD_FILES = [
+    pytest.param(
+        lambda data: SimpleUploadedFile("調査票.xls", data),
+        lambda: (
+            gettext(
+                "“%(name)s” is not an Excel workbook: choose a file ending in .xlsx."
+            )
+            % {"name": "調査票.xls"}
+        ),
+        id="not-xlsx-name",
+    ),
+    pytest.param(
+        lambda data: SimpleUploadedFile("memo.xlsx", "メモ".encode()),
+        lambda: message("not_xlsx"),
+        id="text-renamed",
+    ),
+    pytest.param(
+        lambda data: SimpleUploadedFile(
+            "archive.xlsx", zip_bytes({"readme.txt": b"hello"})
+        ),
+        lambda: message("not_xlsx"),
+        id="zip-renamed",
+    ),
+    pytest.param(
+        lambda data: SimpleUploadedFile("big.xlsx", padded(data)),
+        lambda: (
+            gettext("The file is %(size).1f MB; files up to %(limit)d MB are accepted.")
+            % {"size": 2.0, "limit": 2}
+        ),
+        id="over-size",
+    ),
+    pytest.param(
+        lambda data: SimpleUploadedFile("bomb.xlsx", bomb()),
+        lambda: (
+            gettext(
+                "The file unpacks to %(size)d MB, far more than a workbook of its "
+                "size would; it is refused as a possible decompression bomb."
+            )
+            % {"size": 300}
+        ),
+        id="decompression-bomb",
+    ),
+    pytest.param(report_file, lambda: message("not_ours"), id="no-meta"),
+]
+
+
+@pytest.mark.parametrize(("make_file", "expected"), BAD_FILES)
+def test_bad_file_is_refused_with_a_message(
+    client, settings, division_staff, open_fy2018, make_file, expected
+):
+    settings.UPLOAD_MAX_BYTES = 2 * MEGABYTE
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "記入した")
+    file = make_file(as_upload(workbook).read())
+    before = snapshot()
+    response = upload(client, open_fy2018, file)
+    assert response.status_code == 400
+    assert soup(response).find(id="upload-error").p.get_text() == expected()
+    assert soup(response).find(id="confirm") is None
+    assert snapshot() == before
+
+
+# Problems at a place: nothing may be stored
+
+
+def test_formula_in_a_cell_is_a_problem_at_its_place(
+    client, division_staff, open_fy2018, own_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.3", "done_text", "正しい記入")
+    coordinate = fill(workbook, "No.1", "done_text", "=1+1")
+    before = snapshot()
+
+    response = upload(client, open_fy2018, as_upload(workbook))
+
+    assert response.status_code == 400
+    row, column = int(coordinate[1:]), coordinate[0]
+    expected = Problem(
+        "No.1",
+        row,
+        column,
+        message("formula", field=gettext("What was done (D)")),
+    )
+    assert [li.get_text() for li in soup(response).select("#problems li")] == [
+        str(expected)
+    ]
+    assert soup(response).find(id="confirm") is None
+    plan = sheetfiles.read_upload(division_staff, open_fy2018, as_upload(workbook))
+    with pytest.raises(sheetfiles.UploadRejected):
+        sheetfiles.apply_upload(division_staff, plan)
+    assert snapshot() == before
+
+
+def test_grade_outside_the_scale_is_a_problem(
+    client, division_staff, open_fy2018, own_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    coordinate = fill(workbook, "No.1", "division_grade", "Z")
+    fill(workbook, "No.1", "done_text", "記入した")
+    before = snapshot()
+    response = upload(client, open_fy2018, as_upload(workbook))
+    assert response.status_code == 400
+    expected = Problem(
+        "No.1",
+        int(coordinate[1:]),
+        coordinate[0],
+        message("grade", value="Z", codes="S、A、B"),
+    )
+    assert [li.get_text() for li in soup(response).select("#problems li")] == [
+        str(expected)
+    ]
+    assert soup(response).find(id="confirm") is None
+    assert snapshot() == before
+
+
+def test_full_width_grade_is_read_as_the_grade(division_staff, open_fy2018, own_sheet):
+    workbook = sheet_workbook(division_staff, open_fy2018)
+    fill(workbook, "No.1", "division_grade", "Ｓ")
+    plan = sheetfiles.read_upload(division_staff, open_fy2018, as_upload(workbook))
+    assert not plan.problems
+    assert plan.to_save[0].fields["division_grade"].code == "S"
+
+
+def test_sheet_of_another_period_is_a_problem(
+    client, division_staff, open_fy2018, own_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    published = SurveySheet.objects.get(item__number="1", period__state="published")
+    for row in workbook["_meta"].iter_rows(min_row=2):
+        if row[0].value == "No.1":
+            row[1].value = published.pk
+    fill(workbook, "No.1", "done_text", "書換え")
+    before = snapshot()
+    response = upload(client, open_fy2018, as_upload(workbook))
+    assert response.status_code == 400
+    assert [li.get_text() for li in soup(response).select("#problems li")] == [
+        str(Problem("No.1", None, None, message("mismatch")))
+    ]
+    assert snapshot() == before
+
+
+# Sheets refused with a reason
+
+
+def test_sheets_of_another_division_are_refused(
+    client, division_staff, other_division_staff, open_fy2018, other_sheet
+):
+    workbook = sheet_workbook(other_division_staff, open_fy2018)
+    fill(workbook, "No.17", "done_text", "他課が書き換え")
+    client.force_login(division_staff)
+    before = snapshot()
+    response = upload(client, open_fy2018, as_upload(workbook))
+    assert response.status_code == 200
+    refused = table_rows(response, "refused")
+    assert f"No.17 {other_sheet.item.title}" in refused
+    assert all(reasons == [message("division")] for reasons in refused.values())
+    assert soup(response).find(id="confirm") is None
+    assert snapshot() == before
+
+
+def test_submitted_sheet_is_refused(client, division_staff, open_fy2018, own_sheet):
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "提出後の書換え")
+    own_sheet.fill(
+        by=division_staff,
+        version=1,
+        fields={"done_text": "提出した"},
+        actuals={},
+        submit=True,
+    )
+    before = snapshot()
+    response = upload(client, open_fy2018, as_upload(workbook))
+    assert response.status_code == 200
+    assert table_rows(response, "refused") == {
+        f"No.1 {own_sheet.item.title}": [message("submitted")]
+    }
+    assert soup(response).find(id="confirm") is None
+    assert snapshot() == before
+
+
+def test_stale_sheet_is_refused_and_the_others_are_saved(
+    client, division_staff, open_fy2018, own_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "古い版からの書換え")
+    fill(workbook, "No.3", "done_text", "三番の記入")
+    own_sheet.fill(
+        by=division_staff, version=1, fields={"done_text": "画面で保存"}, actuals={}
+    )
+
+    preview = upload(client, open_fy2018, as_upload(workbook))
+
+    assert table_rows(preview, "refused") == {
+        f"No.1 {own_sheet.item.title}": [message("stale")]
+    }
+    response = confirm(client, open_fy2018, preview)
+    assert response.status_code == 302
+    own_sheet.refresh_from_db()
+    assert (own_sheet.version, own_sheet.done_text) == (2, "画面で保存")
+    third = SurveySheet.objects.get(period=open_fy2018, item__number="3")
+    assert (third.done_text, third.version) == ("三番の記入", 2)
