@@ -137,7 +137,7 @@ class ItemAdmin(admin.ModelAdmin):
     list_filter = ["plan", "area", "is_new", "is_follow_up"]
     list_select_related = ["area", "parent", "relisted_from"]
     search_fields = ["number", "title", "purpose"]
-    raw_id_fields = ["parent", "relisted_from"]
+    raw_id_fields = ["parent", "relisted_from", "carried_from"]
     inlines = [ItemDivisionInline, IndicatorInline, ScheduleRowInline]
 
 

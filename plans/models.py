@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -95,6 +96,15 @@ class Plan(models.Model):
         max_length=12,
         choices=Cadence,
         default=Cadence.HALF_YEARLY,
+    )
+    previous_plan = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="following_plans",
+        verbose_name=_("previous plan"),
+        help_text=_("The plan this one follows, such as the 2nd plan for the 3rd."),
     )
 
     class Meta:
@@ -246,6 +256,18 @@ class Item(models.Model):
             "that item's survey sheet and is counted in both areas."
         ),
     )
+    carried_from = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+        help_text=_(
+            "The item of an earlier plan this item continues (フォローアップ); "
+            "both item pages link to each other."
+        ),
+    )
     divisions = models.ManyToManyField(
         Division,
         through="ItemDivision",
@@ -275,6 +297,26 @@ class Item(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:item", args=[self.plan_id, self.number])
+
+    def clean(self) -> None:
+        if self.carried_from_id and self.carried_from.plan_id == self.plan_id:
+            raise ValidationError(
+                {"carried_from": _("Choose an item of an earlier plan.")}
+            )
+
+    def lineage(self) -> list[Item]:
+        """The item across plans, oldest first: its forebears, itself, its successors."""
+        earlier = []
+        current = self
+        while current.carried_from_id:
+            current = Item.objects.select_related("plan").get(
+                pk=current.carried_from_id
+            )
+            earlier.append(current)
+        later = list(
+            self.carried_to.select_related("plan").order_by("plan__first_fiscal_year")
+        )
+        return [*reversed(earlier), self, *later]
 
     @property
     def sheet_item_id(self) -> int:

@@ -61,6 +61,8 @@ class Column:
     max_length: int | None = None
     default: object = ""
     width: int = 16
+    # Columns added after the first version may be absent from older files.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ PLAN = Sheet(
             required=True,
             max_length=100,
             width=20,
+        ),
+        Column(
+            "previous_plan",
+            "前のプラン",
+            "このプランが引き継ぐ、同じ自治体の前のプランの名称。なければ空欄",
+            max_length=200,
+            width=30,
+            optional=True,
         ),
     ),
 )
@@ -222,6 +232,12 @@ ITEMS = Sheet(
             "「所管課」シートの課名。複数なら「、」で区切り、主管課を先に書きます",
             "list",
             width=40,
+        ),
+        Column(
+            "carried_from",
+            "前のプランの番号",
+            "前のプランの取組項目を引き継ぐ（フォローアップ）場合、その番号",
+            optional=True,
         ),
     ),
 )
@@ -379,7 +395,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[dict]]:
     scale = plan.rating_scale
     areas = list(plan.areas.select_related("parent").order_by("order"))
     items = list(
-        plan.items.select_related("area", "parent", "relisted_from")
+        plan.items.select_related("area", "parent", "relisted_from", "carried_from")
         .prefetch_related("division_links__division")
         .order_by("order")
     )
@@ -400,6 +416,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[dict]]:
                 "cadence": next(k for k, v in CADENCES.items() if v == plan.cadence),
                 "scale_code": scale.code,
                 "scale_name": scale.name,
+                "previous_plan": plan.previous_plan.name if plan.previous_plan else "",
             }
         ],
         SCALE.name: [
@@ -440,6 +457,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[dict]]:
                 "is_follow_up": i.is_follow_up,
                 "relisted_from": i.relisted_from.number if i.relisted_from else "",
                 "divisions": [d.name for d in i.division_list],
+                "carried_from": i.carried_from.number if i.carried_from else "",
             }
             for i in items
         ],
@@ -591,7 +609,9 @@ class _Reader:
                         % {"year": year},
                     )
                 columns.append(Column(f"year:{year}", text, "", max_length=50))
-        missing = [c.header for c in columns if c.header not in positions]
+        missing = [
+            c.header for c in columns if c.header not in positions and not c.optional
+        ]
         for header_text in missing:
             self.problem(sheet.name, 1, header_text, _("The column is missing."))
         if missing:
@@ -602,7 +622,7 @@ class _Reader:
                 continue
             record = {}
             for column in columns:
-                position = positions[column.header]
+                position = positions.get(column.header, len(cells))
                 cell = cells[position] if position < len(cells) else None
                 record[column.key] = self.value(sheet, row_number, column, cell)
             if year_columns:
@@ -888,6 +908,8 @@ FIELD_LABELS = {
     "parent_id": "上位",
     "relisted_from_id": "再掲元",
     "rating_scale_id": "評価区分",
+    "previous_plan_id": "前のプラン",
+    "carried_from_id": "前のプランの番号",
     "order": "並び順",
     "years": "年度ごとの予定",
     "divisions": "所管課",
@@ -1005,6 +1027,20 @@ class _Importer:
             (plan.city, plan.name): plan
             for plan in Plan.objects.filter(city=p["city"], name=p["name"])
         }
+        previous = None
+        if p.get("previous_plan"):
+            previous = Plan.objects.filter(
+                city=p["city"], name=p["previous_plan"]
+            ).first()
+            if previous is None or previous.name == p["name"]:
+                self.refuse(
+                    PLAN.name,
+                    PLAN.header("previous_plan"),
+                    _("%(city)s has no other plan named “%(name)s”.")
+                    % {"city": p["city"], "name": p["previous_plan"]},
+                )
+                previous = None
+        self.previous = previous
         wanted = {
             key: {
                 "city": p["city"],
@@ -1013,16 +1049,17 @@ class _Importer:
                 "last_fiscal_year": p["last_fiscal_year"],
                 "cadence": p["cadence"],
                 "rating_scale_id": scale.pk,
+                "previous_plan_id": previous.pk if previous else None,
             }
         }
         plans, diffs = self.sync(Plan, existing, wanted)
-        self.log(
-            PLAN.name,
-            diffs,
-            1,
-            lambda key: " ".join(key),
-            {"rating_scale_id": dict(RatingScale.objects.values_list("pk", "code"))},
-        )
+        names = {
+            "rating_scale_id": dict(RatingScale.objects.values_list("pk", "code")),
+            "previous_plan_id": dict(
+                Plan.objects.filter(city=p["city"]).values_list("pk", "name")
+            ),
+        }
+        self.log(PLAN.name, diffs, 1, lambda key: " ".join(key), names)
         return plans[key]
 
     def grades(self, scale: RatingScale) -> None:
@@ -1114,8 +1151,25 @@ class _Importer:
                 % {"number": number},
             )
         items, diffs = self.sync(Item, existing, wanted, plan=plan)
+        earlier = (
+            {i.number: i for i in self.previous.items.all()} if self.previous else {}
+        )
+        for record in self.draft.items:
+            number = record.get("carried_from")
+            if number and number not in earlier:
+                self.refuse(
+                    ITEMS.name,
+                    ITEMS.header("carried_from"),
+                    _("No.%(number)s: the previous plan has no item No.%(carried)s.")
+                    % {"number": record["number"], "carried": number},
+                )
         links = {
             i["number"]: {
+                "carried_from_id": (
+                    earlier[i["carried_from"]].pk
+                    if i.get("carried_from") in earlier
+                    else None
+                ),
                 "parent_id": items[i["parent"]].pk if i["parent"] else None,
                 "relisted_from_id": (
                     items[i["relisted_from"]].pk if i["relisted_from"] else None
@@ -1128,6 +1182,7 @@ class _Importer:
         diffs = self.merge(diffs, self.item_divisions(items, divisions))
         numbers = {i.pk: i.number for i in items.values()}
         names = {
+            "carried_from_id": {i.pk: i.number for i in earlier.values()},
             "area_id": {a.pk: a.name for a in areas.values()},
             "parent_id": numbers,
             "relisted_from_id": numbers,

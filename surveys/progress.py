@@ -132,6 +132,7 @@ class ItemReport:
     sub_items: list[ItemRow]
     relistings: list[Item]
     divisions: list
+    lineage: list[Item]
 
 
 def item_report(item: Item) -> ItemReport:
@@ -185,4 +186,5 @@ def item_report(item: Item) -> ItemReport:
         divisions=[
             link.division for link in item.division_links.select_related("division")
         ],
+        lineage=item.lineage(),
     )
