@@ -71,6 +71,18 @@ class Grade(models.Model):
         return f"{self.code} {self.label}"
 
 
+# The texts a survey sheet can hold, with the label used when a plan gives none.
+SHEET_TEXT_FIELDS = {
+    "plan_text": _("Plan for the year (P)"),
+    "done_text": _("What was done (D)"),
+    "next_text": _("Issues and next steps (A)"),
+}
+
+
+def default_sheet_fields() -> list[dict]:
+    return [{"field": name, "label": ""} for name in SHEET_TEXT_FIELDS]
+
+
 class Plan(models.Model):
     class Cadence(models.TextChoices):
         HALF_YEARLY = "half_yearly", _("Half-yearly")
@@ -96,6 +108,39 @@ class Plan(models.Model):
         max_length=12,
         choices=Cadence,
         default=Cadence.HALF_YEARLY,
+    )
+    sheet_fields = models.JSONField(
+        _("sheet fields"),
+        default=default_sheet_fields,
+        blank=True,
+        help_text=_(
+            "The texts a survey sheet asks for, in order, each with an optional "
+            'label: [{"field": "done_text", "label": "取組状況"}]. Fields: '
+            "plan_text (P), done_text (D), next_text (A)."
+        ),
+    )
+
+    class RatingTarget(models.TextChoices):
+        ITEM = "item", _("Each item")
+        SCHEDULE_ROW = "schedule_row", _("Each schedule row")
+
+    rating_target = models.CharField(
+        _("rated per"),
+        max_length=12,
+        choices=RatingTarget,
+        default=RatingTarget.ITEM,
+        help_text=_(
+            "Whether the division rates each item as a whole, or gives a status "
+            "to each row of the item's schedule."
+        ),
+    )
+    second_round = models.BooleanField(
+        _("second round by HQ"),
+        default=True,
+        help_text=_(
+            "Whether the reform HQ rates each sheet again after the division; "
+            "without it the division's rating is the result."
+        ),
     )
     previous_plan = models.ForeignKey(
         "self",
@@ -126,6 +171,40 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:plan", args=[self.pk])
+
+    def clean(self) -> None:
+        fields = self.sheet_fields
+        names = [f.get("field") for f in fields] if isinstance(fields, list) else None
+        if (
+            not names
+            or not all(isinstance(f, dict) for f in fields)
+            or len(set(names)) != len(names)
+            or not set(names) <= set(SHEET_TEXT_FIELDS)
+        ):
+            raise ValidationError(
+                {
+                    "sheet_fields": _(
+                        "List one or more of plan_text, done_text and next_text, "
+                        "each once."
+                    )
+                }
+            )
+
+    @property
+    def text_fields(self) -> list[tuple[str, str]]:
+        """(field, label) of each text the plan's sheets use, in order."""
+        return [
+            (f["field"], f.get("label") or SHEET_TEXT_FIELDS[f["field"]])
+            for f in self.sheet_fields
+        ]
+
+    @property
+    def rates_schedule_rows(self) -> bool:
+        return self.rating_target == self.RatingTarget.SCHEDULE_ROW
+
+    def result_grade(self, sheet):
+        """The rating that counts: HQ's if the plan has a second round, else the division's."""
+        return sheet.hq_grade if self.second_round else sheet.division_grade
 
     @property
     def fiscal_years(self) -> range:

@@ -88,11 +88,34 @@ class SheetForm(forms.Form):
         }
         super().__init__(*args, initial=initial, label_suffix="", **kwargs)
         self.sheet = sheet
-        for name, label in SHEET_LABELS.items():
+        plan = sheet.period.plan
+        # Only the texts the plan uses, under the plan's labels.
+        self.texts = [name for name, _label in plan.text_fields]
+        for name, label in plan.text_fields:
             self.fields[name] = _text_field(label)
-        self.fields["division_grade"] = _grade_field(
-            sheet, SHEET_LABELS["division_grade"]
-        )
+        self.texts_before_rating = [n for n in self.texts if n != "next_text"]
+        self.texts_after_rating = [n for n in self.texts if n == "next_text"]
+        self.status_rows = []
+        if plan.rates_schedule_rows:
+            # A status for each row of the schedule instead of one rating.
+            statuses = {s.schedule_row_id: s for s in sheet.statuses.all()}
+            for row in sheet.item.schedule_rows.all():
+                status = statuses.get(row.pk)
+                grade_name, reason_name = f"status_{row.pk}", f"status_reason_{row.pk}"
+                self.fields[grade_name] = _grade_field(sheet, row.activity or "—")
+                self.fields[reason_name] = _text_field(SHEET_LABELS["division_reason"])
+                self.fields[reason_name].widget.attrs["rows"] = 2
+                self.initial[grade_name] = status.grade_id if status else None
+                self.initial[reason_name] = status.reason if status else ""
+                self.status_rows.append((row, grade_name, reason_name))
+        else:
+            self.fields["division_grade"] = _grade_field(
+                sheet,
+                SHEET_LABELS["division_grade"] if plan.second_round else _("Rating"),
+            )
+            self.fields["division_reason"] = _text_field(
+                SHEET_LABELS["division_reason"]
+            )
         self.indicator_fields = []
         for value in indicator_values:
             name = f"actual_{value.pk}"
@@ -117,18 +140,37 @@ class SheetForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.submitting:
-            if not cleaned.get("done_text"):
+            # The sheet's main text: what was done, or the plan's only narrative.
+            main = "done_text" if "done_text" in self.texts else self.texts[0]
+            if not cleaned.get(main):
                 self.add_error(
-                    "done_text",
+                    main,
                     ValidationError(
                         _("Write what was done before submitting."), code="required"
                     ),
                 )
-            _check_reason(self, "division_grade", "division_reason")
+            if self.status_rows:
+                for _row, grade_name, reason_name in self.status_rows:
+                    _check_reason(self, grade_name, reason_name)
+            else:
+                _check_reason(self, "division_grade", "division_reason")
         return cleaned
 
+    def sheet_fields_names(self) -> list[str]:
+        """The sheet's own fields this form edits."""
+        names = list(self.texts)
+        if not self.status_rows:
+            names += ["division_grade", "division_reason"]
+        return names
+
     def sheet_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in SHEET_LABELS}
+        return {name: self.cleaned_data[name] for name in self.sheet_fields_names()}
+
+    def statuses(self) -> dict[int, tuple]:
+        return {
+            row.pk: (self.cleaned_data[grade], self.cleaned_data[reason])
+            for row, grade, reason in self.status_rows
+        }
 
     def actuals(self) -> dict[int, str]:
         return {
@@ -159,8 +201,17 @@ class ReviewForm(forms.Form):
             "hq_reason": sheet.hq_reason,
         }
         super().__init__(*args, initial=initial, label_suffix="", **kwargs)
-        self.fields["hq_grade"] = _grade_field(sheet, _("HQ's rating"))
-        self.order_fields(["decision", "hq_grade", "hq_reason", "note"])
+        self.second_round = sheet.period.plan.second_round
+        if self.second_round:
+            self.fields["hq_grade"] = _grade_field(sheet, _("HQ's rating"))
+            self.order_fields(["decision", "hq_grade", "hq_reason", "note"])
+        else:
+            # A single round: HQ accepts the division's rating or returns the sheet.
+            del self.fields["hq_reason"]
+            self.fields["decision"].choices = [
+                (self.ACCEPT, _("Accept")),
+                (self.RETURN, _("Return to the division with a note")),
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -169,7 +220,7 @@ class ReviewForm(forms.Form):
                 "note",
                 ValidationError(_("Tell the division what to fix."), code="required"),
             )
-        if cleaned.get("decision") == self.ACCEPT:
+        if cleaned.get("decision") == self.ACCEPT and self.second_round:
             _check_reason(self, "hq_grade", "hq_reason")
         return cleaned
 

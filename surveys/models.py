@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import Grade, IndicatorValue, Item, Period
+from plans.models import Grade, IndicatorValue, Item, Period, ScheduleRow
 from surveys import roles
 from surveys.mail import send_returned_notice
 
@@ -164,6 +164,7 @@ class SurveySheet(models.Model):
         version: int,
         fields: dict,
         actuals: dict[int, str],
+        statuses: dict[int, tuple] | None = None,
         submit: bool = False,
     ) -> None:
         """Save the division's texts, rating and indicator actuals; submit if asked.
@@ -197,7 +198,27 @@ class SurveySheet(models.Model):
                     value.text = actuals[value.pk]
                     value._history_user = by
                     value.save()
+            current._save_statuses(statuses or {}, by)
         self.refresh_from_db()
+
+    def _save_statuses(self, statuses: dict[int, tuple], by) -> None:
+        """Store {schedule row id: (grade, reason)} for the item's own schedule rows."""
+        if not statuses:
+            return
+        existing = {s.schedule_row_id: s for s in self.statuses.all()}
+        for row in self.item.schedule_rows.filter(pk__in=statuses):
+            grade, reason = statuses[row.pk]
+            status = existing.get(row.pk) or ScheduleStatus(
+                sheet=self, schedule_row=row
+            )
+            if status.pk and (status.grade_id, status.reason) == (
+                grade.pk if grade else None,
+                reason,
+            ):
+                continue
+            status.grade, status.reason = grade, reason
+            status._history_user = by
+            status.save()
 
     def return_to_division(self, *, by, note: str) -> None:
         """HQ sends the sheet back to the division with a note, and tells them by e-mail."""
@@ -253,3 +274,45 @@ class SurveySheet(models.Model):
         self.version += 1
         self._history_user = user
         self.save()
+
+
+class ScheduleStatus(models.Model):
+    """The status a division gives one schedule row in a sheet, for plans rated per row."""
+
+    sheet = models.ForeignKey(
+        SurveySheet,
+        models.CASCADE,
+        related_name="statuses",
+        verbose_name=_("survey sheet"),
+    )
+    schedule_row = models.ForeignKey(
+        ScheduleRow,
+        models.CASCADE,
+        related_name="statuses",
+        verbose_name=_("schedule row"),
+    )
+    grade = models.ForeignKey(
+        Grade,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("schedule status")
+        verbose_name_plural = _("schedule statuses")
+        ordering = ["sheet", "schedule_row__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "schedule_row"],
+                name="surveys_one_status_per_row_and_sheet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_row}: {self.grade or '—'}"

@@ -47,7 +47,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def published_records(plan: Plan) -> list[dict]:
     """Every item of every published period, re-listings with their source's sheet."""
     periods = published_periods(plan)
-    sheets = sheets_by_item_and_period(periods)
+    sheets = sheets_by_item_and_period(periods, plan)
     structure = plan_progress(plan, None)
     items = [
         (area.area, row.item)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from plans.models import Grade, IndicatorValue, Item, Period, Plan, PolicyArea
-from surveys.models import SurveySheet
+from surveys.models import ScheduleStatus, SurveySheet
 
 
 def published_periods(plan: Plan) -> list[Period]:
@@ -18,13 +18,39 @@ def published_periods(plan: Plan) -> list[Period]:
 
 @dataclass
 class ItemRow:
+    """An item with its sheet in a period and the result: one grade, or one per schedule row."""
+
     item: Item
     sheet: SurveySheet | None
     sub_items: list[ItemRow] = field(default_factory=list)
+    grades: list[Grade | None] = field(default_factory=list)
 
-    @property
-    def hq_grade(self) -> Grade | None:
-        return self.sheet.hq_grade if self.sheet else None
+
+def result_grades(plan: Plan, sheet: SurveySheet | None) -> list[Grade | None]:
+    """What a sheet counts as: the plan's result grade, or each schedule row's status.
+
+    Needs `sheet.status_list` (statuses in row order) when the plan rates rows.
+    """
+    if sheet is None:
+        return [None]
+    if plan.rates_schedule_rows:
+        return [status.grade for status in sheet.status_list] or [None]
+    return [plan.result_grade(sheet)]
+
+
+def with_statuses(sheets, plan: Plan):
+    """Sheets with their schedule statuses prefetched as `status_list`, if the plan rates rows."""
+    if not plan.rates_schedule_rows:
+        return sheets
+    return sheets.prefetch_related(
+        Prefetch(
+            "statuses",
+            queryset=ScheduleStatus.objects.select_related(
+                "grade", "schedule_row"
+            ).order_by("schedule_row__order"),
+            to_attr="status_list",
+        )
+    )
 
 
 @dataclass
@@ -63,12 +89,17 @@ class PlanProgress:
 
 
 def sheets_by_item_and_period(
-    periods: list[Period],
+    periods: list[Period], plan: Plan | None = None
 ) -> dict[tuple[int, int], SurveySheet]:
-    """The periods' sheets keyed by (item id, period id), with both grades, in one query."""
+    """The periods' sheets keyed by (item id, period id), with both grades.
+
+    Given the plan, the schedule statuses come too if the plan rates rows.
+    """
     sheets = SurveySheet.objects.filter(period__in=periods).select_related(
         "division_grade", "hq_grade"
     )
+    if plan is not None:
+        sheets = with_statuses(sheets, plan)
     return {(sheet.item_id, sheet.period_id): sheet for sheet in sheets}
 
 
@@ -90,12 +121,14 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     if period:
         sheets = {
             s.item_id: s
-            for s in period.sheets.select_related("division_grade", "hq_grade")
+            for s in with_statuses(
+                period.sheets.select_related("division_grade", "hq_grade"), plan
+            )
         }
-    rows = {
-        item.pk: ItemRow(item, sheets.get(item.sheet_item_id))
-        for item in Item.objects.for_plan_page(plan)
-    }
+    rows = {}
+    for item in Item.objects.for_plan_page(plan):
+        sheet = sheets.get(item.sheet_item_id)
+        rows[item.pk] = ItemRow(item, sheet, grades=result_grades(plan, sheet))
     by_area: dict[int, list[ItemRow]] = {}
     for row in rows.values():
         if row.item.parent_id:
@@ -108,14 +141,15 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     for area in all_areas:
         depths[area.pk] = depths[area.parent_id] + 1 if area.parent_id else 0
         area_rows = by_area.get(area.pk, [])
-        tally = Counter(row.hq_grade.pk for row in area_rows if row.hq_grade)
+        results = [grade for row in area_rows for grade in row.grades]
+        tally = Counter(grade.pk for grade in results if grade)
         areas.append(
             AreaProgress(
                 area=area,
                 depth=depths[area.pk],
                 rows=area_rows,
                 counts=[tally[g.pk] for g in grades],
-                unrated=sum(1 for row in area_rows if not row.hq_grade),
+                unrated=sum(1 for grade in results if grade is None),
             )
         )
     return PlanProgress(plan=plan, period=period, grades=grades, areas=areas)
@@ -144,8 +178,11 @@ def item_report(item: Item) -> ItemReport:
     periods = published_periods(item.plan)
     published = [p.pk for p in periods]
     sheets = list(
-        SurveySheet.objects.filter(item=source, period__in=published).select_related(
-            "period", "division_grade", "hq_grade"
+        with_statuses(
+            SurveySheet.objects.filter(
+                item=source, period__in=published
+            ).select_related("period", "division_grade", "hq_grade"),
+            item.plan,
         )
     )
     sheets.sort(key=lambda s: s.period.sort_key, reverse=True)
@@ -162,18 +199,22 @@ def item_report(item: Item) -> ItemReport:
         by_period = {v.period_id: v for v in indicator.published_values}
         indicator.actuals = [by_period.get(p.pk) for p in periods]
     latest = periods[-1].pk if periods else None
-    sub_items = [
-        ItemRow(sub, next(iter(sub.latest_sheets), None))
-        for sub in source.sub_items.prefetch_related(
-            Prefetch(
-                "sheets",
-                queryset=SurveySheet.objects.filter(period=latest).select_related(
-                    "hq_grade"
+    plan = item.plan
+    sub_items = []
+    for sub in source.sub_items.prefetch_related(
+        Prefetch(
+            "sheets",
+            queryset=with_statuses(
+                SurveySheet.objects.filter(period=latest).select_related(
+                    "division_grade", "hq_grade"
                 ),
-                to_attr="latest_sheets",
-            )
+                plan,
+            ),
+            to_attr="latest_sheets",
         )
-    ]
+    ):
+        sheet = next(iter(sub.latest_sheets), None)
+        sub_items.append(ItemRow(sub, sheet, grades=result_grades(plan, sheet)))
     return ItemReport(
         item=item,
         source=source,

@@ -15,7 +15,13 @@ from plans.fiscal import fiscal_year_label
 from plans.models import Indicator, IndicatorValue, Period, Plan
 from surveys import xlsx
 from surveys.models import SurveySheet
-from surveys.progress import ItemRow, plan_progress, sheets_by_item_and_period
+from surveys.progress import (
+    ItemRow,
+    plan_progress,
+    result_grades,
+    sheets_by_item_and_period,
+    with_statuses,
+)
 
 
 def period_label(period: Period) -> str:
@@ -58,50 +64,71 @@ SUMMARY_HEADERS = [
 SUMMARY_WIDTHS = [7, 17, 34, 24, 8, 8, 58]
 
 
+def summary_ratings(plan: Plan) -> list[tuple[str, callable]]:
+    """The rating columns of the summary: (header, item row → grades to show)."""
+    if plan.rates_schedule_rows:
+        return [("状況", lambda r: r.grades)]
+    if not plan.second_round:
+        return [("評価", lambda r: [r.sheet.division_grade if r.sheet else None])]
+    return [
+        (SUMMARY_HEADERS[4], lambda r: [r.sheet.division_grade if r.sheet else None]),
+        (SUMMARY_HEADERS[5], lambda r: [r.sheet.hq_grade if r.sheet else None]),
+    ]
+
+
 def summary_workbook(plan: Plan, period: Period) -> bytes:
     progress = plan_progress(plan, period)
+    ratings = summary_ratings(plan)
+    headers = [*SUMMARY_HEADERS[:4], *(h for h, _get in ratings), SUMMARY_HEADERS[6]]
+    widths = [*SUMMARY_WIDTHS[:4], *([8] * len(ratings)), SUMMARY_WIDTHS[6]]
     workbook = xlsx.new_workbook()
     ws = workbook.create_sheet("評価一覧")
     _title(
         ws,
         f"{plan.city} {plan.name} 評価一覧（{period_label(period)}）",
-        len(SUMMARY_HEADERS),
+        len(headers),
     )
-    xlsx.header_row(ws, 2, SUMMARY_HEADERS)
+    xlsx.header_row(ws, 2, headers)
     row = 3
     for area in progress.areas:
         xlsx.put_merged(
             ws,
             row,
             1,
-            len(SUMMARY_HEADERS),
+            len(headers),
             str(area.area),
             font=xlsx.BOLD,
             fill=xlsx.AREA_FILL,
         )
         row += 1
         for item_row in area.rows:
-            _summary_row(ws, row, item_row)
+            _summary_row(ws, row, item_row, ratings, widths)
             row += 1
-    xlsx.set_widths(ws, SUMMARY_WIDTHS)
+    xlsx.set_widths(ws, widths)
     xlsx.set_print(ws, title_rows="1:2", freeze="A3")
     return xlsx.save(workbook)
 
 
-def _summary_row(ws, row: int, item_row: ItemRow) -> None:
-    item, sheet = item_row.item, item_row.sheet
+def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths) -> None:
+    item = item_row.item
     title = item.title
     if item.relisted_from:
         title += f"\n【No.{item.relisted_from.number}の再掲】"
+    texts = [item.number, _tags(item), title, _divisions(item)]
     xlsx.put(ws, row, 1, item.number, alignment=xlsx.CENTER)
-    xlsx.put(ws, row, 2, _tags(item))
-    xlsx.put(ws, row, 3, title)
-    xlsx.put(ws, row, 4, _divisions(item))
-    xlsx.put_grade(ws, row, 5, sheet.division_grade if sheet else None)
-    xlsx.put_grade(ws, row, 6, sheet.hq_grade if sheet else None)
-    xlsx.put(ws, row, 7, item.purpose)
-    texts = [item.number, _tags(item), title, _divisions(item), "", "", item.purpose]
-    xlsx.fit_row(ws, row, list(zip(texts, SUMMARY_WIDTHS, strict=True)))
+    for column, text in enumerate(texts[1:], start=2):
+        xlsx.put(ws, row, column, text)
+    for column, (_header, get) in enumerate(ratings, start=5):
+        grades = get(item_row)
+        if len(grades) == 1:
+            xlsx.put_grade(ws, row, column, grades[0])
+        else:
+            codes = "".join(g.code if g else "－" for g in grades)
+            xlsx.put(ws, row, column, codes, alignment=xlsx.CENTER)
+        texts.append("")
+    xlsx.put(ws, row, 5 + len(ratings), item.purpose)
+    texts.append(item.purpose)
+    xlsx.fit_row(ws, row, list(zip(texts, widths, strict=True)))
 
 
 # 2. 表1
@@ -158,7 +185,7 @@ SHEET_COLUMNS = len(SHEET_WIDTHS)
 
 def sheets_for_workbook(period: Period):
     """The period's sheets with everything their worksheets show, in plan order."""
-    return (
+    sheets = (
         period.sheets.select_related("item__parent", "division_grade", "hq_grade")
         .prefetch_related(
             "item__division_links__division",
@@ -176,6 +203,7 @@ def sheets_for_workbook(period: Period):
         )
         .order_by("item__order")
     )
+    return with_statuses(sheets, period.plan)
 
 
 def sheet_name(number: str) -> str:
@@ -198,7 +226,7 @@ def sheets_workbook(plan: Plan, period: Period) -> bytes:
 def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str, str]:
     """Lay out one sheet; return the coordinates of the cells a division fills.
 
-    Keys are the sheet's field names (see PDCA_INPUTS) and
+    Keys are the sheet's field names (see pdca_columns) and
     "indicator:<IndicatorValue pk>" for each indicator's actual.
     """
     item = sheet.item
@@ -223,8 +251,13 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
         row, inputs = _indicators(ws, row, period, indicators)
     schedule = list(item.schedule_rows.all())
     if schedule:
-        row = _schedule(ws, row, plan, schedule)
-    inputs |= _pdca(ws, row, period, sheet)
+        statuses = (
+            {s.schedule_row_id: s for s in sheet.status_list}
+            if plan.rates_schedule_rows
+            else None
+        )
+        row = _schedule(ws, row, plan, schedule, statuses)
+    inputs |= _pdca(ws, row, plan, period, sheet)
     xlsx.set_widths(ws, SHEET_WIDTHS)
     xlsx.set_print(ws, title_rows="1:2", freeze=None)
     return inputs
@@ -276,9 +309,22 @@ def _indicators(
     return row + 2, inputs
 
 
-def _schedule(ws, row: int, plan: Plan, schedule: list) -> int:
+def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None) -> int:
+    """The schedule by fiscal year; with statuses (per-row plans), each row's status and reason."""
     years = list(plan.fiscal_years)
     year_columns = range(3, 3 + len(years))
+    status_column = 3 + len(years)
+    if statuses is not None:
+        for offset, title in enumerate(["状況", "理由"]):
+            xlsx.put(
+                ws,
+                row,
+                status_column + offset,
+                title,
+                font=xlsx.BOLD,
+                fill=xlsx.HEADER_FILL,
+                alignment=xlsx.CENTER,
+            )
     xlsx.put_merged(
         ws,
         row,
@@ -306,20 +352,16 @@ def _schedule(ws, row: int, plan: Plan, schedule: list) -> int:
             xlsx.put(
                 ws, row, column, schedule_row.word_for(year), alignment=xlsx.CENTER
             )
-        xlsx.fit_row(
-            ws, row, [(schedule_row.activity, SHEET_WIDTHS[0] + SHEET_WIDTHS[1])]
-        )
+        texts = [(schedule_row.activity, SHEET_WIDTHS[0] + SHEET_WIDTHS[1])]
+        if statuses is not None:
+            status = statuses.get(schedule_row.pk)
+            xlsx.put_grade(ws, row, status_column, status.grade if status else None)
+            reason = status.reason if status else ""
+            xlsx.put(ws, row, status_column + 1, reason)
+            texts.append((reason, SHEET_WIDTHS[min(status_column, SHEET_COLUMNS - 1)]))
+        xlsx.fit_row(ws, row, texts)
     return row + 2
 
-
-# The PDCA row's columns that the division fills, by sheet field.
-PDCA_INPUTS = {
-    "plan_text": 1,
-    "done_text": 3,
-    "division_grade": 4,
-    "division_reason": 5,
-    "next_text": 8,
-}
 
 PDCA_HEADERS = [
     "当初予定（P）",
@@ -333,36 +375,87 @@ PDCA_HEADERS = [
 ]
 
 
-def _pdca(ws, row: int, period: Period, sheet: SurveySheet) -> dict[str, str]:
-    headers = [
-        f"{fiscal_year_label(period.fiscal_year)} {PDCA_HEADERS[0]}",
-        *PDCA_HEADERS[1:],
-    ]
-    xlsx.header_row(ws, row, headers)
-    row += 1
-    divisions = "\n".join(d.name for d in sheet.item.division_list)
-    texts = [
-        sheet.plan_text,
-        divisions,
-        sheet.done_text,
-        None,
-        sheet.division_reason,
-        None,
-        sheet.hq_reason,
-        sheet.next_text,
-    ]
-    for column, text in enumerate(texts, start=1):
-        if text is not None:
-            xlsx.put(ws, row, column, text)
-    xlsx.put_grade(ws, row, 4, sheet.division_grade)
-    xlsx.put_grade(ws, row, 6, sheet.hq_grade)
-    xlsx.fit_row(
-        ws, row, [(t or "", w) for t, w in zip(texts, SHEET_WIDTHS, strict=True)]
-    )
-    return {
-        name: f"{get_column_letter(column)}{row}"
-        for name, column in PDCA_INPUTS.items()
+TEXT_HEADERS = {
+    "plan_text": PDCA_HEADERS[0],
+    "done_text": PDCA_HEADERS[2],
+    "next_text": PDCA_HEADERS[7],
+}
+
+
+def pdca_columns(plan: Plan, period: Period, sheet: SurveySheet) -> list[tuple]:
+    """(header, field the division fills or "", value, is a grade) per PDCA column.
+
+    The plan decides which texts appear, under which labels, and whether
+    there are ratings here (per item, with HQ's second round if it has one)
+    or in the schedule (per row). Kodaira's plan gives the seed's layout.
+    """
+    labels = {
+        name: next(
+            (f.get("label") for f in plan.sheet_fields if f["field"] == name), ""
+        )
+        or TEXT_HEADERS[name]
+        for name, _label in plan.text_fields
     }
+    if "plan_text" in labels and not _custom_label(plan, "plan_text"):
+        labels["plan_text"] = (
+            f"{fiscal_year_label(period.fiscal_year)} {labels['plan_text']}"
+        )
+    divisions = (
+        "所管課",
+        "",
+        "\n".join(d.name for d in sheet.item.division_list),
+        False,
+    )
+    before = [name for name in labels if name != "next_text"]
+    columns = [] if before else [divisions]
+    for position, name in enumerate(before):
+        columns.append((labels[name], name, getattr(sheet, name), False))
+        if position == 0:
+            columns.append(divisions)
+    if not plan.rates_schedule_rows:
+        first = PDCA_HEADERS[3] if plan.second_round else "評価"
+        first_reason = PDCA_HEADERS[4] if plan.second_round else "評価の理由"
+        columns += [
+            (first, "division_grade", sheet.division_grade, True),
+            (first_reason, "division_reason", sheet.division_reason, False),
+        ]
+        if plan.second_round:
+            columns += [
+                (PDCA_HEADERS[5], "", sheet.hq_grade, True),
+                (PDCA_HEADERS[6], "", sheet.hq_reason, False),
+            ]
+    if "next_text" in labels:
+        columns.append((labels["next_text"], "next_text", sheet.next_text, False))
+    return columns
+
+
+def _custom_label(plan: Plan, name: str) -> bool:
+    return any(f["field"] == name and f.get("label") for f in plan.sheet_fields)
+
+
+def _pdca(ws, row: int, plan: Plan, period: Period, sheet: SurveySheet) -> dict:
+    columns = pdca_columns(plan, period, sheet)
+    xlsx.header_row(ws, row, [header for header, *_rest in columns])
+    row += 1
+    inputs = {}
+    for column, (_header, name, value, is_grade) in enumerate(columns, start=1):
+        if is_grade:
+            xlsx.put_grade(ws, row, column, value)
+        else:
+            xlsx.put(ws, row, column, value)
+        if name:
+            inputs[name] = f"{get_column_letter(column)}{row}"
+    xlsx.fit_row(
+        ws,
+        row,
+        [
+            ("" if is_grade else value or "", width)
+            for (_h, _n, value, is_grade), width in zip(
+                columns, SHEET_WIDTHS, strict=False
+            )
+        ],
+    )
+    return inputs
 
 
 # 4. 推移
@@ -371,11 +464,14 @@ def _pdca(ws, row: int, period: Period, sheet: SurveySheet) -> dict[str, str]:
 def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
     """One row per item, one column per period: HQ's rating in each."""
     structure = plan_progress(plan, None)
-    sheets = sheets_by_item_and_period(periods)
+    sheets = sheets_by_item_and_period(periods, plan)
     headers = ["分野", "No.", "取組項目", *(period_label(p) for p in periods)]
     workbook = xlsx.new_workbook()
     ws = workbook.create_sheet("評価の推移")
-    _title(ws, f"{plan.city} {plan.name} 2次評価の推移", len(headers))
+    title = "2次評価の推移" if plan.second_round else "評価の推移"
+    if plan.rates_schedule_rows:
+        title = "状況の推移"
+    _title(ws, f"{plan.city} {plan.name} {title}", len(headers))
     xlsx.header_row(ws, 2, headers)
     row = 3
     for area in structure.areas:
@@ -394,7 +490,12 @@ def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
             xlsx.fit_row(ws, row, [(str(area.area), 28), (item.title + relisted, 40)])
             for offset, period in enumerate(periods):
                 sheet = sheets.get((item.sheet_item_id, period.pk))
-                xlsx.put_grade(ws, row, 4 + offset, sheet.hq_grade if sheet else None)
+                grades = result_grades(plan, sheet)
+                if len(grades) == 1:
+                    xlsx.put_grade(ws, row, 4 + offset, grades[0])
+                else:
+                    codes = "".join(g.code if g else "－" for g in grades)
+                    xlsx.put(ws, row, 4 + offset, codes, alignment=xlsx.CENTER)
             row += 1
     xlsx.set_widths(ws, [28, 8, 40, *([14] * len(periods))])
     xlsx.set_print(ws, title_rows="1:2", freeze="D3")

@@ -145,6 +145,7 @@ def sheet_detail(request, pk: int):
 
 
 def _render_sheet(request, sheet, review_form, status=200):
+    sheet.status_list = list(sheet.statuses.select_related("grade", "schedule_row"))
     return render(
         request,
         "surveys/sheet_detail.html",
@@ -177,6 +178,7 @@ def sheet_edit(request, pk: int):
                 version=form.cleaned_data["version"],
                 fields=form.sheet_fields(),
                 actuals=form.actuals(),
+                statuses=form.statuses(),
                 submit=form.submitting,
             )
         except Refused as error:
@@ -207,7 +209,7 @@ def _conflict(error: Conflict, form: SheetForm) -> dict:
     """
     current = error.current
     loaded = current.history.filter(version=error.loaded_version).first()
-    names = ["plan_text", "done_text", "next_text", "division_grade", "division_reason"]
+    names = form.sheet_fields_names()
     changed = [
         {
             "label": form.fields[name].label,
@@ -247,8 +249,8 @@ def sheet_review(request, pk: int):
         else:
             sheet.accept(
                 by=request.user,
-                grade=form.cleaned_data["hq_grade"],
-                reason=form.cleaned_data["hq_reason"],
+                grade=form.cleaned_data.get("hq_grade"),
+                reason=form.cleaned_data.get("hq_reason", ""),
             )
             messages.success(request, _("The sheet was rated and accepted."))
     except Refused as error:

@@ -37,3 +37,23 @@ def era_date(value) -> str:
 @register.filter
 def schedule_word(row, fiscal_year: int) -> str:
     return row.word_for(fiscal_year)
+
+
+@register.filter
+def texts_before_rating(sheet, plan) -> list[tuple[str, str]]:
+    """(label, text) of the sheet's texts the plan uses, except the closing A."""
+    return [
+        (label, getattr(sheet, name))
+        for name, label in plan.text_fields
+        if name != "next_text"
+    ]
+
+
+@register.filter
+def texts_after_rating(sheet, plan) -> list[tuple[str, str]]:
+    """(label, text) of the closing A, if the plan uses it."""
+    return [
+        (label, getattr(sheet, name))
+        for name, label in plan.text_fields
+        if name == "next_text"
+    ]
