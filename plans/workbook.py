@@ -49,6 +49,11 @@ NO_WORDS = {"", "×", "✕", "0", "FALSE", "いいえ", "N", "NO"}
 LIST_SPLIT = re.compile(r"[、,，\n]")
 YEAR_HEADER = re.compile(r"^(\d{4})年度")
 CADENCES = {"半期": Plan.Cadence.HALF_YEARLY, "通年": Plan.Cadence.YEARLY}
+RATING_TARGETS = {
+    "項目": Plan.RatingTarget.ITEM,
+    "工程表の行": Plan.RatingTarget.SCHEDULE_ROW,
+}
+FIELD_CODES = {"P": "plan_text", "D": "done_text", "A": "next_text"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,31 @@ PLAN = Sheet(
             required=True,
             max_length=100,
             width=20,
+        ),
+        Column(
+            "second_round",
+            "2次評価",
+            "行革本部が所管課の評価のあとに2次評価をするなら ○、所管課の評価だけなら ×",
+            "flag",
+            default=True,
+            optional=True,
+        ),
+        Column(
+            "rating_target",
+            "評価の単位",
+            "「項目」（取組項目ごとに評価）または「工程表の行」（工程表の行ごとに状況を記入）",
+            default="項目",
+            optional=True,
+        ),
+        Column(
+            "sheet_fields",
+            "記入項目",
+            "調査票で記入する項目。P（当初予定）、D（取組実績）、A（課題と今後の取組）を"
+            "「、」で区切って並べ、見出しを変えるなら「D=取組状況」のように書きます。"
+            "空欄なら P、D、A",
+            "list",
+            optional=True,
+            width=30,
         ),
         Column(
             "previous_plan",
@@ -416,6 +446,15 @@ def _plan_rows(plan: Plan) -> dict[str, list[dict]]:
                 "cadence": next(k for k, v in CADENCES.items() if v == plan.cadence),
                 "scale_code": scale.code,
                 "scale_name": scale.name,
+                "second_round": plan.second_round,
+                "rating_target": next(
+                    k for k, v in RATING_TARGETS.items() if v == plan.rating_target
+                ),
+                "sheet_fields": [
+                    next(c for c, n in FIELD_CODES.items() if n == f["field"])
+                    + (f"={f['label']}" if f.get("label") else "")
+                    for f in plan.sheet_fields
+                ],
                 "previous_plan": plan.previous_plan.name if plan.previous_plan else "",
             }
         ],
@@ -767,6 +806,32 @@ class _Reader:
             )
         else:
             plan["cadence"] = CADENCES.get(plan.get("cadence"), "")
+        target = plan.get("rating_target") or "項目"
+        if target not in RATING_TARGETS:
+            self.problem(
+                PLAN.name,
+                row,
+                PLAN.header("rating_target"),
+                _("Write 項目 or 工程表の行."),
+            )
+        plan["rating_target"] = RATING_TARGETS.get(target, Plan.RatingTarget.ITEM)
+        fields = []
+        for part in plan.get("sheet_fields") or ["P", "D", "A"]:
+            code, _sep, label = part.partition("=")
+            name = FIELD_CODES.get(code.strip().upper())
+            if name is None or name in [f["field"] for f in fields]:
+                self.problem(
+                    PLAN.name,
+                    row,
+                    PLAN.header("sheet_fields"),
+                    _(
+                        "“%(part)s”: list P, D and A, each at most once, as in D=取組状況."
+                    )
+                    % {"part": part},
+                )
+                continue
+            fields.append({"field": name, "label": label.strip()})
+        plan["sheet_fields"] = fields
         if plan.get("scale_code") and not re.fullmatch(
             r"[-a-zA-Z0-9_]+", plan["scale_code"]
         ):
@@ -909,6 +974,9 @@ FIELD_LABELS = {
     "relisted_from_id": "再掲元",
     "rating_scale_id": "評価区分",
     "previous_plan_id": "前のプラン",
+    "second_round": "2次評価",
+    "rating_target": "評価の単位",
+    "sheet_fields": "記入項目",
     "carried_from_id": "前のプランの番号",
     "order": "並び順",
     "years": "年度ごとの予定",
@@ -1050,6 +1118,9 @@ class _Importer:
                 "cadence": p["cadence"],
                 "rating_scale_id": scale.pk,
                 "previous_plan_id": previous.pk if previous else None,
+                "second_round": p["second_round"],
+                "rating_target": p["rating_target"],
+                "sheet_fields": p["sheet_fields"],
             }
         }
         plans, diffs = self.sync(Plan, existing, wanted)

@@ -30,6 +30,7 @@ from surveys.forms import (
 )
 from surveys.history import sheet_history
 from surveys.models import Conflict, Refused, SurveySheet
+from surveys.progress import with_statuses
 from surveys.workflow import missing_by_division, open_period, publish_period
 
 
@@ -287,7 +288,9 @@ def period_new(request, plan_id: int):
 def period_queue(request, pk: int):
     period = get_period_for_hq(request.user, pk)
     filters = QueueFilterForm(request.GET or None, period=period)
-    sheets = filters.filter(period.sheets.for_queue()).order_by("item__order")
+    sheets = with_statuses(
+        filters.filter(period.sheets.for_queue()).order_by("item__order"), period.plan
+    )
     counts = dict(period.sheets.values_list("state").annotate(n=Count("pk")))
     return render(
         request,

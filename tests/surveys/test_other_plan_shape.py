@@ -1,0 +1,275 @@
+"""A plan of another city's shape, built from a plan workbook and run through a year.
+
+Three levels of headings (Ⅰ → 1. → (1)) above the projects; no indicators;
+yearly; one status symbol per schedule row (◎ ○ △ ×, a reason required for △
+and ×); one narrative text (取組状況) instead of D and A; a single round of
+rating. Nothing of Kodaira's S/A/B, indicators or second round may show.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans import workbook
+from plans.models import Plan
+from surveys import reports
+from surveys.models import SurveySheet
+from surveys.workflow import open_period, publish_period
+from tests.conftest import make_user
+from tests.html import soup, text
+
+HEADINGS = [
+    ("Ⅰ", "行政運営の改革", ""),
+    ("1.", "組織と人材", "行政運営の改革"),
+    ("(1)", "人材の育成", "組織と人材"),
+    ("Ⅱ", "財政運営の改革", ""),
+]
+KODAIRA_WORDS = ["1次評価", "2次評価", "指標", "当初予定", "来年度に向けて"]
+
+
+def shape_workbook() -> bytes:
+    sheets = {s.name: s for s in (*workbook.SHEETS, workbook.schedule_sheet([]))}
+    rows = {
+        "プラン": [
+            [
+                "架空市",
+                "行財政改革実施計画",
+                2024,
+                2026,
+                "通年",
+                "status4",
+                "◎○△×（取組状況）",
+                "×",
+                "工程表の行",
+                "D=取組状況",
+                "",
+            ]
+        ],
+        "評価区分": [
+            ["◎", "完了", "取組が完了した", "#197a4b", ""],
+            ["○", "実施中", "取組を実施している", "#0017c1", ""],
+            ["△", "未着手", "取組に着手していない", "#927200", "○"],
+            ["×", "中止", "取組を中止した", "#ce0000", "○"],
+        ],
+        "分野": [list(h) for h in HEADINGS],
+        "所管課": [["職員課", "", "○"], ["財政課", "", "○"]],
+        "取組項目": [
+            [
+                "1",
+                "",
+                "人材の育成",
+                "職員研修の充実",
+                "職員の能力を高める。",
+                "",
+                "",
+                "",
+                "",
+                "職員課",
+                "",
+            ],
+            [
+                "2",
+                "",
+                "財政運営の改革",
+                "使用料の見直し",
+                "受益者負担を適正にする。",
+                "",
+                "",
+                "",
+                "",
+                "財政課",
+                "",
+            ],
+        ],
+        "指標": [],
+        "工程表": [
+            ["1", "研修計画の策定", "策定", "", ""],
+            ["1", "階層別研修の実施", "実施", "実施", "実施"],
+            ["2", "使用料の算定方法の検討", "検討", "見直し", ""],
+        ],
+    }
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, sheet in sheets.items():
+        ws = book.create_sheet(name)
+        headers = [column.header for column in sheet.columns]
+        if name == "工程表":
+            headers += [workbook.year_header(y) for y in (2024, 2025, 2026)]
+        ws.append(headers)
+        for row in rows[name]:
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def other_plan(reference_data) -> Plan:
+    draft = workbook.read_workbook(SimpleUploadedFile("plan.xlsx", shape_workbook()))
+    return workbook.import_plan(draft, dry_run=False).plan
+
+
+def test_the_workbook_sets_up_the_shape(other_plan):
+    assert other_plan.cadence == Plan.Cadence.YEARLY
+    assert not other_plan.second_round
+    assert other_plan.rates_schedule_rows
+    assert other_plan.text_fields == [("done_text", "取組状況")]
+    areas = list(other_plan.areas.select_related("parent").order_by("order"))
+    assert [(a.number, a.name, a.parent.name if a.parent else "") for a in areas] == (
+        HEADINGS
+    )
+    assert not other_plan.items.filter(indicators__isnull=False).exists()
+
+
+def status_form(sheet, statuses: dict[str, tuple[str, str]], action="submit") -> dict:
+    """The sheet form's POST: 取組状況 and a status and reason per schedule row."""
+    grades = {g.code: g.pk for g in sheet.period.plan.rating_scale.grades.all()}
+    data = {"version": sheet.version, "done_text": "研修を実施した。", "action": action}
+    for row in sheet.item.schedule_rows.all():
+        code, reason = statuses[row.activity]
+        data[f"status_{row.pk}"] = grades[code]
+        data[f"status_reason_{row.pk}"] = reason
+    return data
+
+
+def test_a_year_of_the_other_shape(client, other_plan):
+    hq = make_user("hq", group="行革本部")
+    staff = make_user("shokuin", divisions=["職員課"])
+    finance = make_user("zaisei", divisions=["財政課"])
+    period = open_period(
+        plan=other_plan,
+        fiscal_year=2024,
+        half="whole",
+        deadline=datetime.date.today() + datetime.timedelta(days=14),
+        by=hq,
+    )
+    training = SurveySheet.objects.get(period=period, item__number="1")
+    fees = SurveySheet.objects.get(period=period, item__number="2")
+
+    # The form asks for 取組状況 and a status per schedule row, nothing else.
+    client.force_login(staff)
+    url = reverse("surveys:sheet_edit", args=[training.pk])
+    page = client.get(url)
+    labels = [el.get_text(strip=True) for el in soup(page).select("label, legend")]
+    assert "取組状況" in labels
+    assert "研修計画の策定" in labels and "階層別研修の実施" in labels
+    for word in KODAIRA_WORDS:
+        assert word not in text(page)
+
+    # △ needs a reason: submitting without one is refused and changes nothing.
+    response = client.post(
+        url,
+        status_form(
+            training, {"研修計画の策定": ("◎", ""), "階層別研修の実施": ("△", "")}
+        ),
+    )
+    assert response.status_code == 200
+    errors = [li.get_text(strip=True) for li in soup(response).select(".errorlist li")]
+    assert errors == ["評価「△」には理由が必要です。"]
+    training.refresh_from_db()
+    assert training.state == SurveySheet.State.DRAFT and training.version == 1
+    response = client.post(
+        url,
+        status_form(
+            training,
+            {
+                "研修計画の策定": ("◎", ""),
+                "階層別研修の実施": ("△", "講師の確保が遅れた"),
+            },
+        ),
+    )
+    assert response.status_code == 302
+    training.refresh_from_db()
+    assert training.state == SurveySheet.State.SUBMITTED
+
+    client.force_login(finance)
+    response = client.post(
+        reverse("surveys:sheet_edit", args=[fees.pk]),
+        status_form(fees, {"使用料の算定方法の検討": ("○", "")}),
+    )
+    assert response.status_code == 302
+
+    # HQ accepts each sheet without a second rating, then publishes.
+    client.force_login(hq)
+    for sheet in (training, fees):
+        review = client.get(reverse("surveys:sheet", args=[sheet.pk]))
+        assert "hq_grade" not in review.content.decode()
+        response = client.post(
+            reverse("surveys:sheet_review", args=[sheet.pk]), {"decision": "accept"}
+        )
+        assert response.status_code == 302
+    queue = client.get(reverse("surveys:queue", args=[period.pk]))
+    queue_headers = [th.get_text(strip=True) for th in soup(queue).select("thead th")]
+    assert queue_headers[-1] == "状況"
+    assert "◎完了△未着手" in "".join(
+        td.get_text(strip=True) for td in soup(queue).select("tbody td")
+    )
+    publish_period(period=period, by=hq)
+    client.logout()
+
+    # The public plan page: the three levels of headings, counts of statuses.
+    page = client.get(other_plan.get_absolute_url())
+    headings = [
+        h.get_text(strip=True)
+        for h in soup(page).select("section.area h2, section.area h3")
+    ]
+    assert headings == [
+        "Ⅰ 行政運営の改革",
+        "1. 組織と人材",
+        "(1) 人材の育成",
+        "Ⅱ 財政運営の改革",
+    ]
+    counts = soup(page).select_one("#grade-counts")
+    assert [th.get_text(strip=True) for th in counts.select("thead th")][1:5] == [
+        "◎",
+        "○",
+        "△",
+        "×",
+    ]
+    total = [td.get_text(strip=True) for td in counts.select("tfoot td")]
+    assert total[:4] == ["1", "1", "1", "0"]
+    for code in ("S", "A", "B"):
+        assert code not in [th.get_text(strip=True) for th in counts.select("th")]
+
+    # The item page: the narrative, each row's status, the reason for △.
+    item_page = client.get(training.item.get_absolute_url())
+    body = text(item_page)
+    assert "取組状況 研修を実施した。" in body
+    assert "階層別研修の実施 △ 未着手 講師の確保が遅れた" in body
+    for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters"]:
+        assert word not in body
+
+    # The Excel reports: statuses, no S/A/B, no indicators, no second round.
+    books = {
+        "summary": reports.summary_workbook(other_plan, period),
+        "counts": reports.counts_workbook(other_plan, period),
+        "sheets": reports.sheets_workbook(other_plan, period),
+        "trend": reports.trend_workbook(other_plan, [period]),
+    }
+    cells = {}
+    for name, data in books.items():
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        cells[name] = [
+            str(value)
+            for ws in book
+            for row in ws.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
+        for value in cells[name]:
+            assert value not in ("S", "A", "B"), (name, value)
+            for word in KODAIRA_WORDS:
+                assert word not in value, (name, value)
+    assert "状況" in cells["summary"] and "◎△" in cells["summary"]
+    assert "◎（完了）" in cells["counts"]
+    sheet = openpyxl.load_workbook(io.BytesIO(books["sheets"]))["No.1"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    status_row = next(r for r in rows if r[0] == "階層別研修の実施")
+    assert "△" in status_row and "講師の確保が遅れた" in status_row
+    assert [v for v in rows[-2] if v] == ["取組状況", "所管課"]
