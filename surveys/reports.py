@@ -256,7 +256,8 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
             if plan.rates_schedule_rows
             else None
         )
-        row = _schedule(ws, row, plan, schedule, statuses)
+        row, status_inputs = _schedule(ws, row, plan, schedule, statuses)
+        inputs |= status_inputs
     inputs |= _pdca(ws, row, plan, period, sheet)
     xlsx.set_widths(ws, SHEET_WIDTHS)
     xlsx.set_print(ws, title_rows="1:2", freeze=None)
@@ -309,8 +310,13 @@ def _indicators(
     return row + 2, inputs
 
 
-def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None) -> int:
-    """The schedule by fiscal year; with statuses (per-row plans), each row's status and reason."""
+def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None):
+    """The schedule by fiscal year; with statuses (per-row plans), each row's status and reason.
+
+    Returns the next free row and the status cells: "status:<row pk>" and
+    "status_reason:<row pk>".
+    """
+    inputs = {}
     years = list(plan.fiscal_years)
     year_columns = range(3, 3 + len(years))
     status_column = 3 + len(years)
@@ -359,8 +365,11 @@ def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None) -> int:
             reason = status.reason if status else ""
             xlsx.put(ws, row, status_column + 1, reason)
             texts.append((reason, SHEET_WIDTHS[min(status_column, SHEET_COLUMNS - 1)]))
+            for offset, name in enumerate(["status", "status_reason"]):
+                letter = get_column_letter(status_column + offset)
+                inputs[f"{name}:{schedule_row.pk}"] = f"{letter}{row}"
         xlsx.fit_row(ws, row, texts)
-    return row + 2
+    return row + 2, inputs
 
 
 PDCA_HEADERS = [

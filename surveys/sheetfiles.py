@@ -32,6 +32,7 @@ from surveys.models import SurveySheet
 META = "_meta"
 META_HEADER = ["worksheet", "sheet", "version", "field", "cell"]
 INDICATOR = re.compile(r"indicator:([0-9]+)")
+STATUS = re.compile(r"(status|status_reason):([0-9]+)")
 CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 UNLOCKED = Protection(locked=False)
 
@@ -85,7 +86,9 @@ def _mark_inputs(ws, inputs: dict[str, str], codes: list[str]) -> None:
         error="{}のいずれかを選んでください。".format("、".join(codes)),
     )
     ws.add_data_validation(validation)
-    validation.add(inputs["division_grade"])
+    for name, coordinate in inputs.items():
+        if name == "division_grade" or name.startswith("status:"):
+            validation.add(coordinate)
 
 
 # Upload
@@ -108,6 +111,8 @@ class SheetUpload:
     changes: list[Change] = field(default_factory=list)
     fields: dict = field(default_factory=dict)
     actuals: dict[int, str] = field(default_factory=dict)
+    # Per schedule row (plans rated per row): [grade, reason].
+    statuses: dict[int, list] = field(default_factory=dict)
     refusal: str = ""
 
     @property
@@ -175,6 +180,7 @@ def apply_upload(user, plan: UploadPlan) -> int:
                 version=entry.version,
                 fields=entry.fields,
                 actuals=entry.actuals,
+                statuses={pk: tuple(status) for pk, status in entry.statuses.items()},
             )
     return len(entries)
 
@@ -216,8 +222,12 @@ class _Reader:
                 pk__in=[entry.pk for entry in listed]
             )
             .select_related("item", "division_grade")
-            # Prefetched for SurveySheet.is_division_member.
-            .prefetch_related("item__division_links")
+            # Prefetched for SurveySheet.is_division_member, and for the statuses.
+            .prefetch_related(
+                "item__division_links",
+                "item__schedule_rows",
+                "statuses__grade",
+            )
         }
         self.values = {
             value.pk: value
@@ -271,7 +281,11 @@ class _Reader:
             entry = listed.setdefault(worksheet, _Listed(worksheet, pk, version))
             if (
                 (entry.pk, entry.version) != (pk, version)
-                or not (name in SHEET_LABELS or INDICATOR.fullmatch(str(name)))
+                or not (
+                    name in SHEET_LABELS
+                    or INDICATOR.fullmatch(str(name))
+                    or STATUS.fullmatch(str(name))
+                )
                 or not CELL.fullmatch(str(coordinate))
             ):
                 raise not_ours
@@ -285,6 +299,10 @@ class _Reader:
         cells = self.cells(entry)
         for name, coordinate in entry.cells.items():
             cell = cells.get(coordinate)
+            status = STATUS.fullmatch(name)
+            if status:
+                self.read_status(result, status, coordinate, cell)
+                continue
             indicator = INDICATOR.fullmatch(name)
             if indicator:
                 value = self.values.get(int(indicator.group(1)))
@@ -328,6 +346,68 @@ class _Reader:
                 result.fields[name] = text
         result.refusal = self.refusal(result)
         return result
+
+    def read_status(self, result: SheetUpload, match, coordinate, cell) -> None:
+        """A schedule row's status or its reason, for plans rated per row."""
+        kind, pk = match.group(1), int(match.group(2))
+        row = next(
+            (r for r in result.sheet.item.schedule_rows.all() if r.pk == pk), None
+        )
+        if row is None:
+            self.problem(result.worksheet, None, self.mismatch())
+            return
+        label = row.activity or "—"
+        if is_formula(cell):
+            self.problem(
+                result.worksheet,
+                coordinate,
+                _(
+                    "“%(field)s” holds a formula; formulas are not accepted. "
+                    "Type the text or number itself."
+                )
+                % {"field": label},
+            )
+            return
+        current = next(
+            (s for s in result.sheet.statuses.all() if s.schedule_row_id == pk), None
+        )
+        status = result.statuses.setdefault(
+            pk, [current.grade if current else None, current.reason if current else ""]
+        )
+        text = _normalised(cell_text(cell.value if cell else None))
+        if kind == "status":
+            grade = self.grades.get(_grade_key(text)) if text else None
+            if text and grade is None:
+                self.problem(
+                    result.worksheet,
+                    coordinate,
+                    _(
+                        "“%(value)s” is not a rating of this plan; choose one of "
+                        "%(codes)s."
+                    )
+                    % {
+                        "value": text,
+                        "codes": "、".join(g.code for g in self.grades.values()),
+                    },
+                )
+            elif grade != status[0]:
+                old = status[0]
+                status[0] = grade
+                result.changes.append(
+                    Change(label, old.code if old else "", grade.code if grade else "")
+                )
+        elif len(text) > TEXT_LIMIT:
+            self.problem(
+                result.worksheet,
+                coordinate,
+                _("“%(field)s” is longer than %(limit)d characters.")
+                % {"field": label, "limit": TEXT_LIMIT},
+            )
+        elif text != _normalised(status[1]):
+            result.changes.append(
+                Change(f"{label}（{SHEET_LABELS['division_reason']}）", status[1], text)
+            )
+            status[1] = text
 
     def read_grade(self, result: SheetUpload, coordinate, label, text) -> None:
         grade = self.grades.get(_grade_key(text)) if text else None

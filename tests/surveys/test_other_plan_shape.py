@@ -273,3 +273,51 @@ def test_a_year_of_the_other_shape(client, other_plan):
     status_row = next(r for r in rows if r[0] == "階層別研修の実施")
     assert "△" in status_row and "講師の確保が遅れた" in status_row
     assert [v for v in rows[-2] if v] == ["取組状況", "所管課"]
+
+
+def test_statuses_round_trip_through_the_excel_file(client, other_plan):
+    hq = make_user("hq", group="行革本部")
+    staff = make_user("shokuin", divisions=["職員課"])
+    period = open_period(
+        plan=other_plan,
+        fiscal_year=2024,
+        half="whole",
+        deadline=datetime.date.today() + datetime.timedelta(days=14),
+        by=hq,
+    )
+    client.force_login(staff)
+    response = client.get(reverse("surveys:period_workbook", args=[period.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["No.1", "_meta"]
+    rows = {
+        row.activity: row.pk
+        for row in other_plan.items.get(number="1").schedule_rows.all()
+    }
+    cells = {name: cell for _ws, _pk, _v, name, cell in list(book["_meta"].values)[1:]}
+    assert "division_grade" not in cells and "plan_text" not in cells
+    ws = book["No.1"]
+    ws[cells["done_text"]] = "研修を実施した。"
+    ws[cells[f"status:{rows['研修計画の策定']}"]] = "◎"
+    ws[cells[f"status:{rows['階層別研修の実施']}"]] = "△"
+    ws[cells[f"status_reason:{rows['階層別研修の実施']}"]] = "講師の確保が遅れた"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    url = reverse("surveys:period_upload", args=[period.pk])
+    preview = client.post(
+        url, {"file": SimpleUploadedFile("s.xlsx", buffer.getvalue())}
+    )
+    assert preview.status_code == 200
+    assert "階層別研修の実施 — △" in text(preview)
+    confirm = {
+        field["name"]: field["value"]
+        for field in soup(preview).select("form input[type=hidden]")
+        if field["name"] != "csrfmiddlewaretoken"
+    }
+    assert client.post(url, confirm).status_code == 302
+    sheet = SurveySheet.objects.get(period=period, item__number="1")
+    assert sheet.done_text == "研修を実施した。"
+    assert {
+        (s.schedule_row.activity, s.grade.code, s.reason)
+        for s in sheet.statuses.select_related("schedule_row", "grade")
+    } == {("研修計画の策定", "◎", ""), ("階層別研修の実施", "△", "講師の確保が遅れた")}
