@@ -36,6 +36,7 @@ COLUMNS = [
     ("division_reason", "1次評価の理由"),
     ("hq_rating", "2次評価（評価区分のコード）"),
     ("hq_reason", "2次評価の理由"),
+    ("schedule_statuses", "工程表の行ごとの状況（評価区分のコード、「|」区切り）"),
     ("plan_text", "当初予定（P）"),
     ("done_text", "取組実績（D）"),
     ("next_text", "課題と今後の取組（A）"),
@@ -82,6 +83,10 @@ def _record(plan: Plan, period: Period, area, item, sheet) -> dict:
         "division_reason": sheet.division_reason if sheet else "",
         "hq_rating": sheet.hq_grade.code if sheet and sheet.hq_grade else "",
         "hq_reason": sheet.hq_reason if sheet else "",
+        "schedule_statuses": "|".join(
+            status.grade.code if status.grade else ""
+            for status in getattr(sheet, "status_list", [])
+        ),
         "plan_text": sheet.plan_text if sheet else "",
         "done_text": sheet.done_text if sheet else "",
         "next_text": sheet.next_text if sheet else "",

@@ -245,6 +245,11 @@ def test_a_year_of_the_other_shape(client, other_plan):
     for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters"]:
         assert word not in body
 
+    # Open data: the statuses in schedule order.
+    data = client.get(reverse("public:results_json", args=[other_plan.pk])).json()
+    statuses = {r["item_number"]: r["schedule_statuses"] for r in data["records"]}
+    assert statuses == {"1": "◎|△", "2": "○"}
+
     # The Excel reports: statuses, no S/A/B, no indicators, no second round.
     books = {
         "summary": reports.summary_workbook(other_plan, period),
