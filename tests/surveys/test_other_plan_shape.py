@@ -216,14 +216,16 @@ def test_a_year_of_the_other_shape(client, other_plan):
     # The public plan page: the three levels of headings, counts of statuses.
     page = client.get(other_plan.get_absolute_url())
     headings = [
-        h.get_text(strip=True)
-        for h in soup(page).select("section.area h2, section.area h3")
+        (h.name, h.get_text(strip=True))
+        for h in soup(page).select(
+            "section.area > h2, section.area > h3, section.area > h4"
+        )
     ]
     assert headings == [
-        "Ⅰ 行政運営の改革",
-        "1. 組織と人材",
-        "(1) 人材の育成",
-        "Ⅱ 財政運営の改革",
+        ("h2", "Ⅰ 行政運営の改革"),
+        ("h3", "1. 組織と人材"),
+        ("h4", "(1) 人材の育成"),
+        ("h2", "Ⅱ 財政運営の改革"),
     ]
     counts = soup(page).select_one("#grade-counts")
     assert [th.get_text(strip=True) for th in counts.select("thead th")][1:5] == [
