@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from surveys.models import SurveySheet
+from surveys.models import ScheduleStatus, SurveySheet
 
 
 @admin.register(SurveySheet)
@@ -19,3 +19,10 @@ class SurveySheetAdmin(SimpleHistoryAdmin):
     search_fields = ["item__number", "item__title"]
     raw_id_fields = ["item", "period"]
     readonly_fields = ["version"]
+
+
+@admin.register(ScheduleStatus)
+class ScheduleStatusAdmin(SimpleHistoryAdmin):
+    list_display = ["sheet", "schedule_row", "grade"]
+    list_select_related = ["sheet__item", "sheet__period", "schedule_row", "grade"]
+    raw_id_fields = ["sheet", "schedule_row"]
