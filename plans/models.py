@@ -120,6 +120,15 @@ class Plan(models.Model):
         ),
     )
 
+    numbered_items = models.BooleanField(
+        _("numbered items"),
+        default=True,
+        help_text=_(
+            "Whether the plan shows its items with numbers (No.1, No.2-1). "
+            "Unnumbered plans keep a number internally, for links and imports."
+        ),
+    )
+
     class RatingTarget(models.TextChoices):
         ITEM = "item", _("Each item")
         SCHEDULE_ROW = "schedule_row", _("Each schedule row")

@@ -117,6 +117,14 @@ PLAN = Sheet(
             width=20,
         ),
         Column(
+            "numbered_items",
+            "番号の表示",
+            "取組項目を番号付き（No.1 など）で表示するなら ○、番号を表示しないなら ×",
+            "flag",
+            default=True,
+            optional=True,
+        ),
+        Column(
             "second_round",
             "2次評価",
             "行革本部が所管課の評価のあとに2次評価をするなら ○、所管課の評価だけなら ×",
@@ -237,8 +245,8 @@ ITEMS = Sheet(
         Column(
             "number",
             "番号",
-            "プランの中で重複しない番号。例: 2、2-1",
-            required=True,
+            "プランの中で重複しない番号。例: 2、2-1。番号を表示しないプランでは空欄でもよく、"
+            "空欄なら上から順に番号を振ります",
             max_length=20,
         ),
         Column("parent", "上位項目", "サブ項目なら、上位の取組項目の番号"),
@@ -446,6 +454,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[dict]]:
                 "cadence": next(k for k, v in CADENCES.items() if v == plan.cadence),
                 "scale_code": scale.code,
                 "scale_name": scale.name,
+                "numbered_items": plan.numbered_items,
                 "second_round": plan.second_round,
                 "rating_target": next(
                     k for k, v in RATING_TARGETS.items() if v == plan.rating_target
@@ -592,7 +601,11 @@ class _Reader:
             self.problem(SCALE.name, None, None, _("List at least one grade."))
         areas = self.unique(AREAS, self.records(AREAS), "name")
         divisions = self.unique(DIVISIONS, self.records(DIVISIONS), "name")
-        items = self.unique(ITEMS, self.records(ITEMS), "number")
+        items = self.unique(
+            ITEMS,
+            self.numbered(self.records(ITEMS), plan.get("numbered_items", True)),
+            "number",
+        )
         indicators = self.records(INDICATORS)
         schedule = self.records(schedule_sheet(years), year_columns=True, years=years)
         self.check_areas(areas)
@@ -767,6 +780,25 @@ class _Reader:
                 % {"limit": column.max_length, "length": len(text)},
             )
         return text
+
+    def numbered(self, rows: list, numbered: bool) -> list:
+        """Items with a number each: required if the plan shows numbers, else given in order."""
+        taken = {record["number"] for _row, record in rows if record["number"]}
+        counter = 0
+        for row, record in rows:
+            if record["number"]:
+                continue
+            if numbered:
+                self.problem(
+                    ITEMS.name, row, ITEMS.header("number"), _("This cell is required.")
+                )
+                continue
+            counter += 1
+            while str(counter) in taken:
+                counter += 1
+            record["number"] = str(counter)
+            taken.add(record["number"])
+        return rows
 
     def unique(self, sheet: Sheet, rows: list, key: str) -> list:
         seen: dict[str, int] = {}
@@ -974,6 +1006,7 @@ FIELD_LABELS = {
     "relisted_from_id": "再掲元",
     "rating_scale_id": "評価区分",
     "previous_plan_id": "前のプラン",
+    "numbered_items": "番号の表示",
     "second_round": "2次評価",
     "rating_target": "評価の単位",
     "sheet_fields": "記入項目",
@@ -1118,6 +1151,7 @@ class _Importer:
                 "cadence": p["cadence"],
                 "rating_scale_id": scale.pk,
                 "previous_plan_id": previous.pk if previous else None,
+                "numbered_items": p["numbered_items"],
                 "second_round": p["second_round"],
                 "rating_target": p["rating_target"],
                 "sheet_fields": p["sheet_fields"],

@@ -28,6 +28,10 @@ def period_label(period: Period) -> str:
     return f"{fiscal_year_label(period.fiscal_year)} {period.get_half_display()}"
 
 
+def _heading(plan: Plan, item) -> str:
+    return f"No.{item.number} {item.title}" if plan.numbered_items else item.title
+
+
 def _tags(item) -> str:
     return "".join(f"【{tag}】" for tag in item.tags)
 
@@ -79,8 +83,13 @@ def summary_ratings(plan: Plan) -> list[tuple[str, callable]]:
 def summary_workbook(plan: Plan, period: Period) -> bytes:
     progress = plan_progress(plan, period)
     ratings = summary_ratings(plan)
-    headers = [*SUMMARY_HEADERS[:4], *(h for h, _get in ratings), SUMMARY_HEADERS[6]]
-    widths = [*SUMMARY_WIDTHS[:4], *([8] * len(ratings)), SUMMARY_WIDTHS[6]]
+    lead = 0 if plan.numbered_items else 1  # unnumbered plans have no No. column
+    headers = [
+        *SUMMARY_HEADERS[lead:4],
+        *(h for h, _get in ratings),
+        SUMMARY_HEADERS[6],
+    ]
+    widths = [*SUMMARY_WIDTHS[lead:4], *([8] * len(ratings)), SUMMARY_WIDTHS[6]]
     workbook = xlsx.new_workbook()
     ws = workbook.create_sheet("評価一覧")
     _title(
@@ -102,23 +111,26 @@ def summary_workbook(plan: Plan, period: Period) -> bytes:
         )
         row += 1
         for item_row in area.rows:
-            _summary_row(ws, row, item_row, ratings, widths)
+            _summary_row(ws, row, item_row, ratings, widths, plan.numbered_items)
             row += 1
     xlsx.set_widths(ws, widths)
     xlsx.set_print(ws, title_rows="1:2", freeze="A3")
     return xlsx.save(workbook)
 
 
-def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths) -> None:
+def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths, numbered) -> None:
     item = item_row.item
     title = item.title
     if item.relisted_from:
         title += f"\n【No.{item.relisted_from.number}の再掲】"
-    texts = [item.number, _tags(item), title, _divisions(item)]
-    xlsx.put(ws, row, 1, item.number, alignment=xlsx.CENTER)
-    for column, text in enumerate(texts[1:], start=2):
+    texts = [_tags(item), title, _divisions(item)]
+    if numbered:
+        texts.insert(0, item.number)
+        xlsx.put(ws, row, 1, item.number, alignment=xlsx.CENTER)
+    first = 2 if numbered else 1
+    for column, text in enumerate(texts[first - 1 :], start=first):
         xlsx.put(ws, row, column, text)
-    for column, (_header, get) in enumerate(ratings, start=5):
+    for column, (_header, get) in enumerate(ratings, start=len(texts) + 1):
         grades = get(item_row)
         if len(grades) == 1:
             xlsx.put_grade(ws, row, column, grades[0])
@@ -126,7 +138,7 @@ def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths) -> None:
             codes = "".join(g.code if g else "－" for g in grades)
             xlsx.put(ws, row, column, codes, alignment=xlsx.CENTER)
         texts.append("")
-    xlsx.put(ws, row, 5 + len(ratings), item.purpose)
+    xlsx.put(ws, row, len(texts) + 1, item.purpose)
     texts.append(item.purpose)
     xlsx.fit_row(ws, row, list(zip(texts, widths, strict=True)))
 
@@ -238,7 +250,7 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
         2,
         2,
         last,
-        f"No.{item.number} {item.title} {_tags(item)}".strip(),
+        f"{_heading(plan, item)} {_tags(item)}".strip(),
         font=xlsx.BOLD,
     )
     xlsx.put(ws, 3, 1, "目的・ねらい", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
@@ -474,7 +486,9 @@ def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
     """One row per item, one column per period: HQ's rating in each."""
     structure = plan_progress(plan, None)
     sheets = sheets_by_item_and_period(periods, plan)
-    headers = ["分野", "No.", "取組項目", *(period_label(p) for p in periods)]
+    lead = ["分野", "No.", "取組項目"] if plan.numbered_items else ["分野", "取組項目"]
+    lead_widths = [28, 8, 40] if plan.numbered_items else [28, 40]
+    headers = [*lead, *(period_label(p) for p in periods)]
     workbook = xlsx.new_workbook()
     ws = workbook.create_sheet("評価の推移")
     title = "2次評価の推移" if plan.second_round else "評価の推移"
@@ -483,6 +497,7 @@ def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
     _title(ws, f"{plan.city} {plan.name} {title}", len(headers))
     xlsx.header_row(ws, 2, headers)
     row = 3
+    first_period = len(lead) + 1
     for area in structure.areas:
         for item_row in (
             r for parent in area.rows for r in (parent, *parent.sub_items)
@@ -494,18 +509,21 @@ def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
                 else ""
             )
             xlsx.put(ws, row, 1, str(area.area))
-            xlsx.put(ws, row, 2, item.number, alignment=xlsx.CENTER)
-            xlsx.put(ws, row, 3, item.title + relisted)
+            if plan.numbered_items:
+                xlsx.put(ws, row, 2, item.number, alignment=xlsx.CENTER)
+            xlsx.put(ws, row, first_period - 1, item.title + relisted)
             xlsx.fit_row(ws, row, [(str(area.area), 28), (item.title + relisted, 40)])
             for offset, period in enumerate(periods):
                 sheet = sheets.get((item.sheet_item_id, period.pk))
                 grades = result_grades(plan, sheet)
                 if len(grades) == 1:
-                    xlsx.put_grade(ws, row, 4 + offset, grades[0])
+                    xlsx.put_grade(ws, row, first_period + offset, grades[0])
                 else:
                     codes = "".join(g.code if g else "－" for g in grades)
-                    xlsx.put(ws, row, 4 + offset, codes, alignment=xlsx.CENTER)
+                    xlsx.put(
+                        ws, row, first_period + offset, codes, alignment=xlsx.CENTER
+                    )
             row += 1
-    xlsx.set_widths(ws, [28, 8, 40, *([14] * len(periods))])
-    xlsx.set_print(ws, title_rows="1:2", freeze="D3")
+    xlsx.set_widths(ws, [*lead_widths, *([14] * len(periods))])
+    xlsx.set_print(ws, title_rows="1:2", freeze=f"{get_column_letter(first_period)}3")
     return xlsx.save(workbook)

@@ -57,3 +57,15 @@ def texts_after_rating(sheet, plan) -> list[tuple[str, str]]:
         for name, label in plan.text_fields
         if name == "next_text"
     ]
+
+
+@register.filter
+def item_ref(item, plan) -> str:
+    """How a page refers to an item: "No.2-1", or its title if the plan has no numbers."""
+    return f"No.{item.number}" if plan.numbered_items else item.title
+
+
+@register.filter
+def item_heading(item, plan) -> str:
+    """An item's number and title, or its title alone if the plan has no numbers."""
+    return f"No.{item.number} {item.title}" if plan.numbered_items else item.title

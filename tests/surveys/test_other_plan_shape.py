@@ -1,6 +1,7 @@
 """A plan of another city's shape, built from a plan workbook and run through a year.
 
-Three levels of headings (Ⅰ → 1. → (1)) above the projects; no indicators;
+Three levels of headings (Ⅰ → 1. → (1)) above unnumbered projects (the workbook
+numbers them 1, 2, ... in order, for reference only); no indicators;
 yearly; one status symbol per schedule row (◎ ○ △ ×, a reason required for △
 and ×); one narrative text (取組状況) instead of D and A; a single round of
 rating. Nothing of Kodaira's S/A/B, indicators or second round may show.
@@ -45,6 +46,7 @@ def shape_workbook() -> bytes:
                 "通年",
                 "status4",
                 "◎○△×（取組状況）",
+                "×",
                 "×",
                 "工程表の行",
                 "D=取組状況",
@@ -117,6 +119,11 @@ def other_plan(reference_data) -> Plan:
 
 def test_the_workbook_sets_up_the_shape(other_plan):
     assert other_plan.cadence == Plan.Cadence.YEARLY
+    assert not other_plan.numbered_items
+    assert list(other_plan.items.values_list("number", "title")) == [
+        ("1", "職員研修の充実"),
+        ("2", "使用料の見直し"),
+    ]
     assert not other_plan.second_round
     assert other_plan.rates_schedule_rows
     assert other_plan.text_fields == [("done_text", "取組状況")]
@@ -161,6 +168,7 @@ def test_a_year_of_the_other_shape(client, other_plan):
     assert "研修計画の策定" in labels and "階層別研修の実施" in labels
     for word in KODAIRA_WORDS:
         assert word not in text(page)
+    assert soup(page).h1.get_text(strip=True) == "職員研修の充実"
 
     # △ needs a reason: submitting without one is refused and changes nothing.
     response = client.post(
@@ -239,12 +247,16 @@ def test_a_year_of_the_other_shape(client, other_plan):
     for code in ("S", "A", "B"):
         assert code not in [th.get_text(strip=True) for th in counts.select("th")]
 
+    # No numbers for unnumbered projects.
+    items_table = soup(page).select_one("section.area table")
+    assert "No." not in [th.get_text(strip=True) for th in items_table.select("th")]
+
     # The item page: the narrative, each row's status, the reason for △.
     item_page = client.get(training.item.get_absolute_url())
     body = text(item_page)
     assert "取組状況 研修を実施した。" in body
     assert "階層別研修の実施 △ 未着手 講師の確保が遅れた" in body
-    for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters"]:
+    for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters", "No.1"]:
         assert word not in body
 
     # Open data: the statuses in schedule order.
@@ -270,7 +282,8 @@ def test_a_year_of_the_other_shape(client, other_plan):
             if value is not None
         ]
         for value in cells[name]:
-            assert value not in ("S", "A", "B"), (name, value)
+            assert value not in ("S", "A", "B", "No."), (name, value)
+            assert not value.startswith("No."), (name, value)
             for word in KODAIRA_WORDS:
                 assert word not in value, (name, value)
     assert "状況" in cells["summary"] and "◎△" in cells["summary"]
