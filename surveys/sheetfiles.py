@@ -206,6 +206,8 @@ class _Reader:
             for grade in period.plan.rating_scale.grades.all()
         }
         self.values: dict[int, IndicatorValue] = {}
+        # The plan's own labels for its texts, such as 取組状況.
+        self.labels = dict(period.plan.text_fields)
 
     def problem(self, worksheet: str, coordinate: str | None, message: str) -> None:
         row = column = None
@@ -311,7 +313,7 @@ class _Reader:
                     continue
                 label = f"{value.indicator.marker}{value.indicator.name}"
             else:
-                label = str(SHEET_LABELS[name])
+                label = str(self.labels.get(name) or SHEET_LABELS[name])
             if is_formula(cell):
                 self.problem(
                     entry.worksheet,

@@ -329,6 +329,7 @@ def test_statuses_round_trip_through_the_excel_file(client, other_plan):
     )
     assert preview.status_code == 200
     assert "階層別研修の実施 — △" in text(preview)
+    assert "取組状況 — 研修を実施した。" in text(preview)
     confirm = {
         field["name"]: field["value"]
         for field in soup(preview).select("form input[type=hidden]")
