@@ -103,11 +103,6 @@ def sheets_by_item_and_period(
     return {(sheet.item_id, sheet.period_id): sheet for sheet in sheets}
 
 
-def latest_published_period(plan: Plan) -> Period | None:
-    periods = published_periods(plan)
-    return periods[-1] if periods else None
-
-
 def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     """Each area's items with their ratings in the period (none: no ratings).
 

@@ -2,27 +2,55 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from plans.models import Item, Plan
-from surveys import opendata, roles
-from surveys.progress import item_report, latest_published_period, plan_progress
+from plans.models import Item, Period, Plan
+from surveys import charts, opendata, roles
+from surveys.plan_search import PlanSearchForm
+from surveys.progress import item_report, plan_progress, published_periods
 
 
 def plan_list(request):
-    plans = Plan.objects.all()
+    plans = list(
+        Plan.objects.annotate(
+            item_count=Count("items", filter=Q(items__parent=None))
+        ).prefetch_related(
+            Prefetch(
+                "periods", queryset=Period.objects.published(), to_attr="published"
+            )
+        )
+    )
+    for plan in plans:
+        plan.latest_period = max(plan.published, key=lambda p: p.sort_key, default=None)
     return render(request, "public/plan_list.html", {"plans": plans})
+
+
+def accessibility(request):
+    return render(request, "public/accessibility.html")
 
 
 def plan_detail(request, plan_id: int):
     plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
-    progress = plan_progress(plan, latest_published_period(plan))
-    can_read_reports = roles.is_hq(request.user) or roles.is_committee(request.user)
+    periods = published_periods(plan)
+    progress = plan_progress(plan, periods[-1] if periods else None)
+    search = PlanSearchForm(request.GET or None, progress)
+    # One period has nothing to compare: the area chart shows it.
+    trend = charts.period_tallies(progress, periods) if len(periods) > 1 else []
     return render(
         request,
         "public/plan_detail.html",
-        {"progress": progress, "can_read_reports": can_read_reports},
+        {
+            "progress": progress,
+            "search": search,
+            "results": search.results(),
+            "area_chart": charts.area_chart(progress) if periods else None,
+            "trend": trend,
+            "trend_chart": charts.trend_chart(progress, trend) if trend else None,
+            "can_read_reports": roles.is_hq(request.user)
+            or roles.is_committee(request.user),
+        },
     )
 
 
@@ -34,7 +62,12 @@ def item_detail(request, plan_id: int, number: str):
         plan_id=plan_id,
         number=number,
     )
-    return render(request, "public/item_detail.html", {"report": item_report(item)})
+    report = item_report(item)
+    return render(
+        request,
+        "public/item_detail.html",
+        {"report": report, "chart": charts.item_chart(report)},
+    )
 
 
 def plan_results(request, plan_id: int, fmt: str):

@@ -1,0 +1,190 @@
+"""Search and filters on the public plan page, kept in the URL so a view can be shared.
+
+The plan page already holds every item with its published sheet, so matching
+happens here in Python: no query per filter, and keywords match whether typed in
+full-width or half-width characters (NFKC), in any letter case.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.progress import AreaProgress, ItemRow, PlanProgress
+
+NOT_RATED = "none"
+TAGS = {
+    "new": (_("New (新規)"), lambda item: item.is_new),
+    "follow_up": (_("Follow-up (フォローアップ)"), lambda item: item.is_follow_up),
+    "relisted": (_("Re-listed (再掲)"), lambda item: item.relisted_from_id is not None),
+}
+
+
+def normalise(text: str) -> str:
+    """Fold full-width letters and digits, and letter case, for matching only."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class PlanSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Keyword"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+        help_text=_("Searches titles, purposes and published texts."),
+    )
+    area = forms.TypedChoiceField(
+        label=_("Policy area"), required=False, coerce=int, empty_value=None
+    )
+    division = forms.TypedChoiceField(
+        label=_("Division"), required=False, coerce=int, empty_value=None
+    )
+    grade = forms.ChoiceField(label=_("Rating"), required=False)
+    tag = forms.ChoiceField(
+        label=_("Tag"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            *((key, label) for key, (label, _test) in TAGS.items()),
+        ],
+    )
+
+    def __init__(self, data, progress: PlanProgress):
+        super().__init__(data, label_suffix="")
+        self.progress = progress
+        every = [("", _("All"))]
+        self.fields["area"].choices = every + [
+            (a.area.pk, "\u3000" * a.depth + a.area.name) for a in progress.areas
+        ]
+        divisions = {}
+        for row in all_rows(progress.areas):
+            for division in row.item.division_list:
+                divisions.setdefault(division.pk, division.name)
+        self.fields["division"].choices = every + sorted(
+            divisions.items(), key=lambda choice: choice[1]
+        )
+        grades = [(g.code, f"{g.code} {g.label}") for g in progress.grades]
+        if progress.plan.rates_schedule_rows:
+            self.fields["grade"].label = _("Status")
+        self.fields["grade"].choices = every + grades + [(NOT_RATED, _("Not rated"))]
+        if not progress.period:
+            # Nothing is published: there are no ratings to filter by.
+            del self.fields["grade"]
+        if not any(
+            row.item.tags or row.item.relisted_from_id
+            for row in all_rows(progress.areas)
+        ):
+            del self.fields["tag"]
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+    def results(self) -> PlanResults:
+        """The areas and rows that match; everything when the form is empty or invalid.
+
+        Items are listed with just their sub-items that match, and an item is
+        listed for its sub-items even if it does not match itself. The count is
+        of the items and sub-items that match.
+        """
+        areas = self.progress.areas
+        if not self.active:
+            return PlanResults(areas, matched=None)
+        criteria = self.cleaned_data
+        chosen_areas = (
+            descendants(areas, criteria["area"]) if criteria["area"] else None
+        )
+        terms = normalise(criteria["q"]).split()
+        shown = []
+        matched = 0
+        for area in areas:
+            rows = []
+            if chosen_areas is None or area.area.pk in chosen_areas:
+                for row in area.rows:
+                    subs = [
+                        s for s in row.sub_items if self._matches(s, terms, criteria)
+                    ]
+                    itself = self._matches(row, terms, criteria)
+                    if itself or subs:
+                        rows.append(ItemRow(row.item, row.sheet, subs, row.grades))
+                        matched += itself + len(subs)
+            shown.append(
+                AreaProgress(area.area, area.depth, rows, area.counts, area.unrated)
+            )
+        return PlanResults(with_ancestors(shown), matched=matched)
+
+    def _matches(self, row: ItemRow, terms: list[str], criteria) -> bool:
+        item = row.item
+        if criteria["division"] and criteria["division"] not in {
+            d.pk for d in item.division_list
+        }:
+            return False
+        grade = criteria.get("grade")
+        if grade:
+            codes = {g.code if g else NOT_RATED for g in row.grades}
+            if grade not in codes:
+                return False
+        tag = criteria.get("tag")
+        if tag and not TAGS[tag][1](item):
+            return False
+        if terms:
+            haystack = normalise("\n".join(searchable_texts(row, self.progress)))
+            return all(term in haystack for term in terms)
+        return True
+
+
+def searchable_texts(row: ItemRow, progress: PlanProgress) -> list[str]:
+    """What a keyword is looked for in: the item and its published sheet."""
+    item = row.item
+    texts = [
+        f"No.{item.number}" if progress.plan.numbered_items else "",
+        item.title,
+        item.purpose,
+        item.content,
+        *(d.name for d in item.division_list),
+        *item.tags,
+    ]
+    sheet = row.sheet
+    if sheet is not None and progress.period is not None:
+        texts += [getattr(sheet, name) for name, _label in progress.plan.text_fields]
+        texts += [sheet.division_reason, sheet.hq_reason]
+        texts += [status.reason for status in getattr(sheet, "status_list", [])]
+    return texts
+
+
+@dataclass
+class PlanResults:
+    areas: list[AreaProgress]
+    matched: int | None  # None: no filter applied
+
+
+def all_rows(areas: list[AreaProgress]):
+    for area in areas:
+        for row in area.rows:
+            yield row
+            yield from row.sub_items
+
+
+def descendants(areas: list[AreaProgress], area_id: int) -> set[int]:
+    """The area and every area nested under it."""
+    chosen = {area_id}
+    for area in areas:  # parents come before their children
+        if area.area.parent_id in chosen:
+            chosen.add(area.area.pk)
+    return chosen
+
+
+def with_ancestors(areas: list[AreaProgress]) -> list[AreaProgress]:
+    """The areas that have rows, with the areas they nest in (for their headings)."""
+    by_id = {area.area.pk: area for area in areas}
+    keep = set()
+    for area in areas:
+        if area.rows:
+            current = area
+            while current is not None and current.area.pk not in keep:
+                keep.add(current.area.pk)
+                current = by_id.get(current.area.parent_id)
+    return [area for area in areas if area.area.pk in keep]

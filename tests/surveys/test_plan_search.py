@@ -1,0 +1,163 @@
+"""Search and filters on the public plan page: what matches, and the URL that shares it."""
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans.models import Division, Item, PolicyArea
+from tests.html import soup, text
+
+
+def shown_items(response) -> list[str]:
+    """The numbers of the items listed under the areas, in page order."""
+    page = soup(response)
+    return [
+        td.get_text(strip=True) for td in page.select(".items-table td.item-number")
+    ]
+
+
+def search(client, plan, **params):
+    response = client.get(plan.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_without_filters_every_item_is_listed(client, seed_plan):
+    response = search(client, seed_plan)
+    assert len(shown_items(response)) == seed_plan.items.count()
+    assert soup(response).find(id="result-count") is None
+
+
+def test_keyword_matches_full_width_and_half_width_alike(client, seed_plan):
+    # 36 is "PPP/PFIの推進"; the citizen types full-width lowercase.
+    response = search(client, seed_plan, q="ｐｆｉ")
+    assert "36" in shown_items(response)
+    assert "1" not in shown_items(response)
+
+
+def test_keyword_finds_words_in_the_published_texts(client, seed_plan):
+    item = seed_plan.items.get(number="7")
+    assert "SNS" not in item.title + item.purpose + item.content
+    assert "7" in shown_items(search(client, seed_plan, q="sns"))
+
+
+def test_every_word_must_match(client, seed_plan):
+    both = shown_items(search(client, seed_plan, q="協働\u3000推進"))
+    assert both
+    for number in both:
+        item = Item.objects.get(plan=seed_plan, number=number)
+        assert "協働" in _searchable(item) and "推進" in _searchable(item)
+    assert set(both) < set(shown_items(search(client, seed_plan, q="推進")))
+
+
+def _searchable(item) -> str:
+    sheet = item.sheets.first()
+    texts = [
+        item.title,
+        item.purpose,
+        item.content,
+        *(d.name for d in item.divisions.all()),
+    ]
+    if sheet:
+        texts += [sheet.plan_text, sheet.done_text, sheet.next_text]
+        texts += [sheet.division_reason, sheet.hq_reason]
+    if item.parent:
+        texts.append(_searchable(item.parent))
+    return "\n".join(texts)
+
+
+def test_area_filter_lists_that_area_only(client, seed_plan):
+    area = PolicyArea.objects.get(plan=seed_plan, name="PDCAサイクルの構築")
+    response = search(client, seed_plan, area=area.pk)
+    page = soup(response)
+    assert [h.get_text() for h in page.select("section.area h2")] == [area.name]
+    expected = Item.objects.filter(area=area).order_by("order")
+    assert shown_items(response) == [item.number for item in expected]
+    assert f"該当する取組項目: {len(expected)}件" in text(response)
+
+
+def test_division_filter(client, seed_plan):
+    division = Division.objects.get(name="市民協働・男女参画推進課")
+    numbers = shown_items(search(client, seed_plan, division=division.pk))
+    assert numbers == ["1", "3", "37"]
+
+
+def test_grade_filter_uses_the_published_result(client, seed_plan):
+    # HQ rated 7, 28 and sub-item 4-2 S; 41 is a re-listing of 7. Item 4 itself
+    # is A and is listed only to hold 4-2.
+    response = search(client, seed_plan, grade="S")
+    page = soup(response)
+    grades = {
+        row.select_one(".item-number").get_text(strip=True): row.select_one(
+            ".grade"
+        ).contents[0]
+        for row in page.select(".items-table tbody tr")
+    }
+    assert grades == {"4": "A", "4-2": "S", "7": "S", "28": "S", "41": "S"}
+    assert "該当する取組項目: 4件" in text(response)
+
+
+def test_tag_filter_lists_new_items(client, seed_plan):
+    numbers = shown_items(search(client, seed_plan, tag="new"))
+    new = list(
+        seed_plan.items.filter(is_new=True, parent=None)
+        .order_by("order")
+        .values_list("number", flat=True)
+    )
+    assert [n for n in numbers if "-" not in n] == new
+
+
+def test_filters_combine_and_the_page_keeps_them(client, seed_plan):
+    area = PolicyArea.objects.get(plan=seed_plan, name="財政基盤の強化")
+    response = search(client, seed_plan, area=area.pk, grade="B", q="推進")
+    page = soup(response)
+    assert page.find("input", attrs={"name": "q"})["value"] == "推進"
+    assert page.find("select", attrs={"name": "area"}).find(selected=True)[
+        "value"
+    ] == str(area.pk)
+    assert (
+        page.find("select", attrs={"name": "grade"}).find(selected=True)["value"] == "B"
+    )
+    # The same URL gives the same list: it can be bookmarked and shared.
+    again = client.get(
+        response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"]
+    )
+    assert shown_items(again) == shown_items(response)
+
+
+def test_nothing_matches(client, seed_plan):
+    response = search(client, seed_plan, q="存在しない言葉")
+    assert shown_items(response) == []
+    assert "該当する取組項目: 0件" in text(response)
+    assert "該当する取組項目はありません" in text(response)
+
+
+def test_bad_filter_values_get_a_message_and_the_whole_list(client, seed_plan):
+    response = search(client, seed_plan, area="999999", grade="Z", q="あ" * 101)
+    page = soup(response)
+    summary = page.find(class_="error-summary")
+    assert summary is not None
+    errors = summary.get_text(" ", strip=True)
+    assert "分野" in errors and "評価" in errors and "キーワード" in errors
+    assert len(shown_items(response)) == seed_plan.items.count()
+
+
+def test_filtered_page_runs_the_same_queries_as_the_whole_page(client, seed_plan):
+    def queries(**params):
+        with CaptureQueriesContext(connection) as captured:
+            search(client, seed_plan, **params)
+        return len(captured)
+
+    area = PolicyArea.objects.get(plan=seed_plan, name="財政基盤の強化")
+    assert queries(q="推進", area=area.pk, grade="A", tag="new") == queries()
+
+
+def test_search_in_english(client, seed_plan):
+    params = {"tag": "new", "q": "推進"}
+    japanese = re.search(
+        r"該当する取組項目: (\d+)件", text(search(client, seed_plan, **params))
+    )
+    page = text(client.get("/en" + seed_plan.get_absolute_url(), params))
+    assert "Find items" in page
+    assert f"{japanese.group(1)} items match." in page
