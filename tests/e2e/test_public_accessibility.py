@@ -93,3 +93,33 @@ def test_public_pages_have_no_accessibility_violations(
             )
         context.close()
     assert found == {}
+
+
+def test_item_page_prints_as_a_report(browser, live_server, seed_plan):
+    add_period(
+        seed_plan,
+        fiscal_year=2018,
+        state=Period.State.PUBLISHED,
+        text="実施した。",
+        grade_code="A",
+    )
+    # An A4 sheet is about 794 CSS pixels wide.
+    page = browser.new_context(viewport={"width": 794, "height": 1123}).new_page()
+    page.goto(f"{live_server.url}{Item.objects.get(number='1').get_absolute_url()}")
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".breadcrumbs", ".site-footer"]:
+        assert not page.locator(hidden).is_visible(), hidden
+    for shown in [
+        "h1",
+        ".permalink",
+        "#chart-item",
+        "#indicators",
+        "#schedule",
+        ".sheet",
+    ]:
+        assert page.locator(shown).first.is_visible(), shown
+    # Nothing is cut off at the right edge: wide tables wrap instead of scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 794
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = page.pdf(path=SCREENSHOTS / "item-ja-print.pdf", format="A4")
+    assert pdf.startswith(b"%PDF")

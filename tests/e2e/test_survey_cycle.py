@@ -5,39 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from plans.models import (
-    Division,
-    Indicator,
-    Item,
-    ItemDivision,
-    Plan,
-    PolicyArea,
-    RatingScale,
-)
-from tests.conftest import make_user
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def small_plan(reference_data):
-    """One area, one item of 窓口課 with one indicator."""
-    plan = Plan.objects.create(
-        city="テスト市", name="行財政改革プラン", first_fiscal_year=2024, last_fiscal_year=2027,
-        rating_scale=RatingScale.objects.get(code="sab"),
-    )  # fmt: skip
-    area = PolicyArea.objects.create(plan=plan, name="行政サービスの向上", order=1)
-    item = Item.objects.create(
-        plan=plan, area=area, number="1", title="窓口サービスの改善", order=1
-    )
-    division = Division.objects.create(name="窓口課")
-    ItemDivision.objects.create(item=item, division=division)
-    Indicator.objects.create(
-        item=item, marker="①", name="窓口満足度", baseline_text="80%", target_text="90%"
-    )
-    make_user("madoguchi", divisions=["窓口課"], last_name="窓口 花子")
-    make_user("hq", group="行革本部", last_name="行革 太郎")
-    return plan
 
 
 def log_in(browser, live_server, username):

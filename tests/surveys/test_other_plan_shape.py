@@ -258,6 +258,18 @@ def test_a_year_of_the_other_shape(client, other_plan):
     assert "階層別研修の実施 △ 未着手 講師の確保が遅れた" in body
     for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters", "No.1"]:
         assert word not in body
+    # Its chart counts the statuses of its rows; the plan's chart counts rows per area.
+    item_chart = soup(item_page).find("svg", id="chart-item").desc.get_text()
+    assert "◎ 1件、○ 0件、△ 1件、× 0件（計2件）" in item_chart
+    area_chart = soup(page).find("svg", id="chart-areas").desc.get_text()
+    assert "(1) 人材の育成: ◎ 1件、○ 0件、△ 1件、× 0件" in area_chart
+    assert "S " not in area_chart
+    # Filtering by status finds the project with a △ row.
+    late = client.get(other_plan.get_absolute_url(), {"grade": "△"})
+    assert [a.get_text() for a in soup(late).select(".items-table a")] == [
+        training.item.title
+    ]
+    assert "状況" in [label.get_text() for label in soup(late).select("form label")]
 
     # Open data: the statuses in schedule order.
     data = client.get(reverse("public:results_json", args=[other_plan.pk])).json()

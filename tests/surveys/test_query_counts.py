@@ -41,3 +41,24 @@ def test_item_page_queries_do_not_grow_with_periods(client, seed_plan):
             seed_plan, fiscal_year=year, state=Period.State.PUBLISHED, text="実施"
         )
     assert count_queries(client, url) == one_period
+
+
+def test_plan_page_queries_do_not_grow_with_periods(client, seed_plan):
+    url = seed_plan.get_absolute_url()
+    add_period(seed_plan, fiscal_year=2018, state=Period.State.PUBLISHED, text="実施")
+    two_periods = count_queries(client, url)  # with the chart across periods
+    for year in (2019, 2020):
+        add_period(
+            seed_plan, fiscal_year=year, state=Period.State.PUBLISHED, text="実施"
+        )
+    assert count_queries(client, url) == two_periods
+    big = scaled_copy(seed_plan, 10)  # with the four periods
+    assert big.periods.count() == 4
+    assert count_queries(client, big.get_absolute_url()) == two_periods
+
+
+def test_plan_list_queries_do_not_grow_with_plans(client, seed_plan):
+    one_plan = count_queries(client, "/")
+    for factor in (1, 2):
+        scaled_copy(seed_plan, factor)
+    assert count_queries(client, "/") == one_plan
