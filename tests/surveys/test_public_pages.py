@@ -1,7 +1,6 @@
 from django.urls import reverse
 
 from plans.models import Period
-
 from tests.html import soup, table_rows, text
 
 SEED_COUNTS = {
@@ -27,7 +26,9 @@ def test_plan_list_links_to_the_seed_plan(client, seed_plan):
 
 def test_plan_list_shows_each_plans_years_items_and_latest_results(client, seed_plan):
     page = text(client.get(reverse("public:plan_list")))
-    assert "計画期間 平成29年度〜令和2年度 項目数 43 最新の公表 平成29年度 下半期" in page
+    assert (
+        "計画期間 平成29年度〜令和2年度 項目数 43 最新の公表 平成29年度 下半期" in page
+    )
     Period.objects.update(state=Period.State.OPEN)
     assert "最新の公表 未公表" in text(client.get(reverse("public:plan_list")))
 
