@@ -1,6 +1,8 @@
 from functools import partial
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import User
 from django.urls import path
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
@@ -29,13 +31,13 @@ class GradeInline(admin.TabularInline):
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
+class RatingScaleAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code"]
     inlines = [GradeInline]
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "label", "scale", "reason_required", "order"]
     list_filter = ["scale"]
 
@@ -53,7 +55,7 @@ class PeriodInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["name", "city", "first_fiscal_year", "last_fiscal_year", "cadence"]
     inlines = [PolicyAreaInline, PeriodInline]
 
@@ -78,7 +80,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyArea)
-class PolicyAreaAdmin(admin.ModelAdmin):
+class PolicyAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "number", "plan", "parent", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan", "parent"]
@@ -97,7 +99,7 @@ class DivisionResource(resources.ModelResource):
 
 
 @admin.register(Division)
-class DivisionAdmin(ImportExportModelAdmin):
+class DivisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DivisionResource]
     import_formats = [base_formats.XLSX, base_formats.CSV]
     export_formats = [base_formats.XLSX, base_formats.CSV]
@@ -124,7 +126,7 @@ class ScheduleRowInline(admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(SimpleHistoryAdmin):
     list_display = [
         "number",
         "title",
@@ -142,14 +144,14 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemDivision)
-class ItemDivisionAdmin(admin.ModelAdmin):
+class ItemDivisionAdmin(SimpleHistoryAdmin):
     list_display = ["item", "division", "order"]
     list_select_related = ["item", "division"]
     raw_id_fields = ["item", "division"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "item", "baseline_text", "target_text", "unit"]
     list_select_related = ["item"]
     search_fields = ["name", "item__title"]
@@ -157,14 +159,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleRow)
-class ScheduleRowAdmin(admin.ModelAdmin):
+class ScheduleRowAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "item", "order"]
     list_select_related = ["item"]
     raw_id_fields = ["item"]
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "deadline", "state", "published_at"]
     list_filter = ["plan", "state"]
     list_select_related = ["plan"]
@@ -175,3 +177,12 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "period", "text", "value"]
     list_select_related = ["indicator", "period"]
     raw_id_fields = ["indicator", "period"]
+
+
+# Accounts with their history: who changed a user's groups, and when.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    pass

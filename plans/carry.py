@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from plans.models import Item, ItemDivision, Plan, PolicyArea
 
@@ -32,8 +33,11 @@ def carry_over(item: Item, *, into: Plan, area: PolicyArea, number: str) -> Item
         carried_from=item,
         order=order,
     )
-    ItemDivision.objects.bulk_create(
-        ItemDivision(item=new, division_id=link.division_id, order=link.order)
-        for link in item.division_links.all()
+    bulk_create_with_history(
+        [
+            ItemDivision(item=new, division_id=link.division_id, order=link.order)
+            for link in item.division_links.all()
+        ],
+        ItemDivision,
     )
     return new

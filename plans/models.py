@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from plans.fiscal import fiscal_year_label
@@ -18,6 +20,8 @@ class RatingScale(models.Model):
 
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rating scale")
@@ -56,6 +60,8 @@ class Grade(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("grade")
@@ -161,6 +167,8 @@ class Plan(models.Model):
         help_text=_("The plan this one follows, such as the 2nd plan for the 3rd."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -243,6 +251,8 @@ class PolicyArea(models.Model):
     name = models.CharField(_("name"), max_length=200)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("policy area")
         verbose_name_plural = _("policy areas")
@@ -275,6 +285,9 @@ class Division(models.Model):
         verbose_name=_("members"),
         help_text=_("Staff who fill this division's survey sheets."),
     )
+
+    # Membership changes are kept too: they decide who edits which sheets.
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("division")
@@ -367,6 +380,8 @@ class Item(models.Model):
 
     objects = ItemQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
@@ -439,6 +454,8 @@ class ItemDivision(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("responsible division")
         verbose_name_plural = _("responsible divisions")
@@ -487,6 +504,8 @@ class Indicator(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -510,6 +529,8 @@ class ScheduleRow(models.Model):
         help_text=_('Short words keyed by fiscal year, such as {"2017": "検討"}.'),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("schedule row")
@@ -552,6 +573,8 @@ class Period(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = PeriodQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("period")
@@ -609,3 +632,12 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# Accounts change who may do what, so their changes are kept too (without passwords).
+register(
+    User,
+    app="plans",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=[User.groups.field],
+)

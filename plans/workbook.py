@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from plans.fiscal import fiscal_year_label
 from plans.models import (
@@ -1077,9 +1078,9 @@ class _Importer:
                 update.append(obj)
                 changed |= diff.keys()
                 diffs[key] = diff
-        model.objects.bulk_create(create, batch_size=500)
+        bulk_create_with_history(create, model, batch_size=500)
         if update:
-            model.objects.bulk_update(update, sorted(changed), batch_size=500)
+            bulk_update_with_history(update, model, sorted(changed), batch_size=500)
         return objects, diffs
 
     @staticmethod
@@ -1325,7 +1326,7 @@ class _Importer:
                 )
             }
         ItemDivision.objects.filter(item_id__in=stale).delete()
-        ItemDivision.objects.bulk_create(create, batch_size=500)
+        bulk_create_with_history(create, ItemDivision, batch_size=500)
         return diffs
 
     def positional(self, sheet: str, model, plan, items, records, fields_of) -> list:

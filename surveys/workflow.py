@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from plans.models import Division, IndicatorValue, Item, Period, Plan
 from surveys import roles
@@ -73,7 +74,7 @@ def open_period(
     for sheet in sheets:
         sheet._history_user = by
         sheet.save()
-    IndicatorValue.objects.bulk_create(values)
+    bulk_create_with_history(values, IndicatorValue, default_user=by)
     return period
 
 
