@@ -267,6 +267,30 @@ class PolicyArea(models.Model):
         return f"{self.number} {self.name}".strip()
 
 
+class MembershipHistory(HistoricalRecords):
+    """Division history that also records members changed from the user's side.
+
+    django-simple-history 3.13 handles `user.divisions.add(...)` (a reverse
+    change) as if the user were a division and fails; here each division
+    touched gets its own record instead.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action == "pre_clear":
+            instance._cleared_divisions = set(
+                instance.divisions.values_list("pk", flat=True)
+            )
+            return None
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return None
+        touched = pk_set or getattr(instance, "_cleared_divisions", set())
+        for division in Division.objects.filter(pk__in=touched):
+            self.create_historical_record(division, "~")
+        return None
+
+
 class Division(models.Model):
     """A division (所管課) of the city, responsible for items."""
 
@@ -287,7 +311,7 @@ class Division(models.Model):
     )
 
     # Membership changes are kept too: they decide who edits which sheets.
-    history = HistoricalRecords(m2m_fields=[members])
+    history = MembershipHistory(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("division")

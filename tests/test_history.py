@@ -97,3 +97,17 @@ def test_passwords_are_not_kept_in_history(db):
     User.objects.create_user("someone", password="secret-pass-1")
     record = User.objects.get(username="someone").history.first()
     assert "password" not in {f.name for f in record._meta.fields}
+
+
+def test_membership_changes_are_kept_from_either_side(seed_plan):
+    division = Division.objects.get(name="財政課")
+    user = make_user("newcomer")
+    user.divisions.add(division)  # from the user's side
+    members = [m.user for m in division.history.first().members.all()]
+    assert user in members
+    division.members.remove(user)  # from the division's side
+    assert user not in [m.user for m in division.history.first().members.all()]
+    user.divisions.add(division)
+    user.divisions.clear()
+    assert user not in [m.user for m in division.history.first().members.all()]
+    assert division.history.count() == 1 + 4  # created by the seed, then 4 changes

@@ -134,7 +134,8 @@ def test_demo_creates_a_user_per_role_and_opens_a_period(client, seed_plan, sett
     period = seed_plan.periods.get(state="open")
     assert (period.fiscal_year, period.half) == (2018, "first")
     assert period.deadline > timezone.localdate() + datetime.timedelta(days=20)
-    assert client.login(username="kyodo", password="demo-pass-2026")
+    log_in = reverse("login")
+    client.post(log_in, {"username": "kyodo", "password": "demo-pass-2026"})
     assert len(table_rows(client.get(reverse("surveys:dashboard")), "own-sheets")) == 3
-    assert client.login(username="hq", password="demo-pass-2026")
+    client.post(log_in, {"username": "hq", "password": "demo-pass-2026"})
     assert client.get(reverse("surveys:queue", args=[period.pk])).status_code == 200

@@ -1,0 +1,90 @@
+"""Production settings, security headers and the login lockout."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.urls import reverse
+
+from tests.html import soup, text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reformtracker.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "reform.example.lg.jp",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_pages_carry_a_strict_content_security_policy(client, seed_plan):
+    response = client.get(seed_plan.get_absolute_url())
+    policy = dict(
+        part.strip().split(" ", 1)
+        for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    # The grade colours are the one inline style, allowed by this response's nonce.
+    nonce = re.fullmatch(r"'self' 'nonce-([^']+)'", policy["style-src"]).group(1)
+    assert soup(response).find("style")["nonce"] == nonce
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_nothing_is_loaded_from_outside_the_site(client, seed_plan):
+    page = soup(client.get(seed_plan.get_absolute_url()))
+    sources = [tag.get("src") or tag.get("href") for tag in page.select("script, link")]
+    assert sources and all(source.startswith("/") for source in sources)
+
+
+def log_in(client, username, password, address="192.0.2.10"):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_repeated_failures_lock_that_user_on_that_address(
+    client, division_staff, hq_officer
+):
+    for _ in range(4):
+        assert log_in(client, "kyodo", "wrong").status_code == 200
+    locked = log_in(client, "kyodo", "wrong")
+    assert locked.status_code == 429
+    assert "ログインできません" in text(locked)
+    # Even the right password is refused while locked.
+    assert log_in(client, "kyodo", "pw").status_code == 429
+    # The rest of the office, behind the same address, still logs in.
+    assert log_in(client, "hq", "pw").status_code == 302
+    client.logout()
+    # So does the same user from another address.
+    assert log_in(client, "kyodo", "pw", address="198.51.100.7").status_code == 302
+
+
+def test_a_success_resets_the_failure_count(client, division_staff):
+    for _ in range(4):
+        log_in(client, "kyodo", "wrong")
+    assert log_in(client, "kyodo", "pw").status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert log_in(client, "kyodo", "wrong").status_code == 200
