@@ -33,25 +33,26 @@ def accessibility(request):
 
 def plan_detail(request, plan_id: int):
     plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
+    return render(request, "public/plan_detail.html", plan_page(request, plan))
+
+
+def plan_page(request, plan: Plan) -> dict:
+    """What the plan page shows: counts, charts, the search and its results."""
     periods = published_periods(plan)
     progress = plan_progress(plan, periods[-1] if periods else None)
     search = PlanSearchForm(request.GET or None, progress)
     # One period has nothing to compare: the area chart shows it.
     trend = charts.period_tallies(progress, periods) if len(periods) > 1 else []
-    return render(
-        request,
-        "public/plan_detail.html",
-        {
-            "progress": progress,
-            "search": search,
-            "results": search.results(),
-            "area_chart": charts.area_chart(progress) if periods else None,
-            "trend": trend,
-            "trend_chart": charts.trend_chart(progress, trend) if trend else None,
-            "can_read_reports": roles.is_hq(request.user)
-            or roles.is_committee(request.user),
-        },
-    )
+    return {
+        "progress": progress,
+        "search": search,
+        "results": search.results(),
+        "area_chart": charts.area_chart(progress) if periods else None,
+        "trend": trend,
+        "trend_chart": charts.trend_chart(progress, trend) if trend else None,
+        "can_read_reports": roles.is_hq(request.user)
+        or roles.is_committee(request.user),
+    }
 
 
 def item_detail(request, plan_id: int, number: str):

@@ -1,0 +1,349 @@
+"""Every URL pattern of the project, requested with GET as every role.
+
+Roles (see surveys/roles.py and surveys/demo.py):
+
+- anonymous: a citizen, not logged in;
+- division: staff of 市民協働・男女参画推進課, the division of item 1 (`own_sheet`);
+- other_division: staff of 財政課, the division of item 17 only;
+- hq: a reform HQ officer (group 行革本部): opens periods, reviews, rates, publishes;
+- committee: a committee member (group 推進委員会): reads published results;
+- admin: a superuser, the only staff user.
+
+Rules the table spells out cell by cell:
+
+- public pages are 200 for everyone, also for a plan whose only period is still
+  open (what they must not show is tests/surveys/test_unpublished.py's job);
+  an unknown plan or item is 404 for everyone;
+- the workflow (`surveys:`) sends anonymous users to the login page; who sees what
+  is the workflow's own rule (tests/surveys/test_permissions.py checks the
+  variants and the POSTs; here each pattern is requested once with GET);
+- the admin site is for staff users only. HQ officers and committee members get
+  their roles through groups that grant workflow permissions, not `is_staff`,
+  so to the admin they are like anyone else: redirected to the admin login;
+- POST-only views answer a GET with 405; no GET changes data or logs anyone out;
+- no cell may be a 500: an exception shows as a differing cell.
+
+`test_table_covers_every_url_pattern` fails when a URL pattern has no row, so a
+new URL needs its expectation here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.resolvers import LocalePrefixPattern
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.models import Division, Item, Period, Plan, PolicyArea
+from surveys.models import ScheduleStatus, SurveySheet
+
+ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
+
+# Redirects to a login page, told apart from other redirects.
+LOGIN = "302 to login"
+ADMIN_LOGIN = "302 to admin login"
+
+
+def everyone(status):
+    return [status] * len(ROLES)
+
+
+def admin_only(status):
+    """The admin site: every role but the superuser is sent to the admin login."""
+    return [ADMIN_LOGIN] * (len(ROLES) - 1) + [status]
+
+
+# (URL name, or route for an unnamed pattern;
+#  args: names of `samples` to reverse the name with, or a path template for an
+#        unnamed pattern;
+#  expected outcome per role, in ROLES order)
+URLS = [
+    # Language switch, login and logout.
+    ("set_language", (), everyone(302)),  # GET redirects back and switches nothing
+    ("login", (), everyone(200)),
+    ("logout", (), everyone(405)),
+    # Public pages.
+    ("public:plan_list", (), everyone(200)),
+    ("public:accessibility", (), everyone(200)),
+    ("public:plan", ("plan",), everyone(200)),
+    ("public:plan", ("missing",), everyone(404)),
+    ("public:plan", ("draft_plan",), everyone(200)),
+    ("public:item", ("plan", "item_1"), everyone(200)),
+    ("public:item", ("plan", "sub_item"), everyone(200)),
+    ("public:item", ("plan", "ranged_item"), everyone(200)),
+    ("public:item", ("plan", "missing_item"), everyone(404)),
+    ("public:item", ("missing", "item_1"), everyone(404)),
+    ("public:item", ("draft_plan", "item_1"), everyone(200)),
+    ("public:results_csv", ("plan",), everyone(200)),
+    ("public:results_csv", ("missing",), everyone(404)),
+    ("public:results_json", ("plan",), everyone(200)),
+    ("public:results_json", ("missing",), everyone(404)),
+    ("public:results_json", ("draft_plan",), everyone(200)),
+    # Survey workflow, item 1's sheet and the open FY2018 period.
+    ("surveys:dashboard", (), [LOGIN, 200, 200, 200, 200, 200]),
+    ("surveys:sheet", ("own_sheet",), [LOGIN, 200, 404, 200, 404, 200]),
+    ("surveys:sheet", ("missing",), [LOGIN, 404, 404, 404, 404, 404]),
+    ("surveys:sheet_edit", ("own_sheet",), [LOGIN, 200, 404, 403, 404, 403]),
+    # A GET of the review sends HQ back to the sheet.
+    ("surveys:sheet_review", ("own_sheet",), [LOGIN, 403, 404, 302, 404, 302]),
+    ("surveys:queue", ("open_period",), [LOGIN, 403, 403, 200, 403, 200]),
+    ("surveys:queue", ("missing",), [LOGIN, 404, 404, 404, 404, 404]),
+    ("surveys:publish", ("open_period",), [LOGIN, 405, 405, 405, 405, 405]),
+    ("surveys:report", ("open_period", "summary"), [LOGIN, 403, 403, 200, 404, 200]),
+    (
+        "surveys:report",
+        ("published_period", "counts"),
+        [LOGIN, 403, 403, 200, 200, 200],
+    ),
+    (
+        "surveys:report",
+        ("published_period", "no_such_report"),
+        [LOGIN, 404, 404, 404, 404, 404],
+    ),
+    ("surveys:period_workbook", ("open_period",), [LOGIN, 200, 200, 200, 403, 200]),
+    ("surveys:period_upload", ("open_period",), [LOGIN, 200, 200, 403, 403, 403]),
+    ("surveys:period_new", ("plan",), [LOGIN, 403, 403, 200, 403, 200]),
+    ("surveys:trend", ("plan",), [LOGIN, 403, 403, 200, 200, 200]),
+    # Admin site pages (the model pages follow from the registry, below).
+    ("admin:index", (), admin_only(200)),
+    ("admin:login", (), [200, 200, 200, 200, 200, 302]),  # staff: on to the index
+    ("admin:logout", (), [302, 302, 302, 302, 302, 405]),  # others: to the index
+    ("admin:password_change", (), admin_only(200)),
+    ("admin:password_change_done", (), admin_only(200)),
+    ("admin:autocomplete", (), admin_only(403)),  # no field to complete
+    ("admin:jsi18n", (), admin_only(200)),
+    ("admin:view_on_site", ("plan_type", "plan"), admin_only(302)),
+    ("admin:app_list", ("plans_app",), admin_only(200)),
+    ("admin/(?P<url>.*)$", "/admin/no-such-page/", admin_only(404)),
+    ("admin:auth_user_password_change", ("auth_user",), admin_only(200)),
+    # plans/admin_workbook.py
+    ("admin:plans_plan_import", (), admin_only(200)),
+    ("admin:plans_plan_template", (), admin_only(200)),
+    ("admin:plans_plan_export", ("plans_plan",), admin_only(200)),
+    # django-import-export on divisions; the import's second step is POST only.
+    ("admin:plans_division_import", (), admin_only(200)),
+    ("admin:plans_division_process_import", (), admin_only(405)),
+    ("admin:plans_division_export", (), admin_only(200)),
+]
+
+
+# Admins whose rows are written by the app, never added by hand: adding is refused.
+NO_ADD = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+
+
+def admin_model_urls():
+    """The pages of every registered ModelAdmin: the same rule for each model."""
+    rows = []
+    for model, model_admin in admin.site._registry.items():
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        rows += [
+            (f"admin:{label}_changelist", (), admin_only(200)),
+            (f"admin:{label}_add", (), admin_only(403 if label in NO_ADD else 200)),
+            (f"admin:{label}_change", (label,), admin_only(200)),
+            (f"admin:{label}_history", (label,), admin_only(200)),
+            (f"admin:{label}_delete", (label,), admin_only(200)),  # confirmation page
+            # The object's bare address redirects to its change page.
+            (
+                f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/",
+                f"/admin/{model._meta.app_label}/{model._meta.model_name}/{{{label}}}/",
+                admin_only(302),
+            ),
+        ]
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            rows.append(
+                (
+                    f"admin:{label}_simple_history",
+                    (label, f"{label}_history"),
+                    admin_only(200),
+                )
+            )
+    return rows
+
+
+TABLE = URLS + admin_model_urls()
+
+
+# The walk.
+
+
+def url_patterns(resolver=None, prefix="", namespace=""):
+    """Every URL pattern's key: its namespaced name, or its route if unnamed."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            route = (
+                ""
+                if isinstance(pattern.pattern, LocalePrefixPattern)
+                else str(pattern.pattern)
+            )
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from url_patterns(pattern, prefix + route, inner)
+        elif pattern.name:
+            yield ":".join(filter(None, [namespace, pattern.name]))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_table_covers_every_url_pattern():
+    walked = set(url_patterns())
+    covered = {key for key, _, _ in TABLE}
+    assert not walked - covered, (
+        f"URL patterns without a row: {sorted(walked - covered)}"
+    )
+    assert not covered - walked, f"rows for no URL pattern: {sorted(covered - walked)}"
+    assert all(len(expected) == len(ROLES) for _, _, expected in TABLE)
+
+
+def make_samples(seed_plan, own_sheet):
+    """Arguments of the URLs in the table, by name."""
+    published = Period.objects.get(plan=seed_plan, state=Period.State.PUBLISHED)
+    # A plan whose only period is still open: public, but nothing published yet.
+    draft_plan = Plan.objects.create(
+        city="小平市",
+        name="未公表のプラン",
+        first_fiscal_year=2021,
+        last_fiscal_year=2024,
+        rating_scale=seed_plan.rating_scale,
+    )
+    Period.objects.create(
+        plan=draft_plan, fiscal_year=2021, half="first", state=Period.State.OPEN
+    )
+    area = PolicyArea.objects.create(plan=draft_plan, name="分野", order=1)
+    Item.objects.create(plan=draft_plan, area=area, number="1", title="項目", order=1)
+    samples = {
+        "plan": seed_plan.pk,
+        "draft_plan": draft_plan.pk,
+        "missing": 999_999,
+        "item_1": "1",
+        "sub_item": "4-1",
+        "ranged_item": "2-1~5",  # a number as printed in the plan: 2-1 to 2-5
+        "missing_item": "999",
+        "own_sheet": own_sheet.pk,
+        "open_period": own_sheet.period_id,
+        "published_period": published.pk,
+        "summary": "summary",
+        "counts": "counts",
+        "no_such_report": "no-such-report",
+        "plan_type": ContentType.objects.get_for_model(Plan).pk,
+        "plans_app": "plans",
+    }
+    for model, model_admin in admin.site._registry.items():
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        obj = model.objects.order_by("pk").first() or first_row(model, own_sheet)
+        samples[label] = obj.pk
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            if not obj.history.exists():
+                obj.save()  # rows written by data migrations have no history yet
+            samples[f"{label}_history"] = obj.history.first().history_id
+    return samples
+
+
+# Login records for django-axes' admin, which the walk's forced logins do not write.
+ACCESS = {
+    "user_agent": "pytest",
+    "ip_address": "127.0.0.1",
+    "username": "kyodo",
+    "http_accept": "*/*",
+    "path_info": "/accounts/login/",
+}
+FIRST_ROWS = {
+    "axes.accessattempt": {
+        **ACCESS,
+        "get_data": "",
+        "post_data": "",
+        "failures_since_start": 1,
+    },
+    "axes.accesslog": ACCESS,
+    "axes.accessfailurelog": ACCESS,
+}
+
+
+def first_row(model, own_sheet):
+    """A row to open in the admin, for the registered models the seed leaves empty."""
+    if model is ScheduleStatus:  # the seed rates items, not schedule rows
+        row = own_sheet.item.schedule_rows.first()
+        return ScheduleStatus.objects.create(sheet=own_sheet, schedule_row=row)
+    label = model._meta.label_lower
+    assert label in FIRST_ROWS, f"the walk needs a {label} row: add it to FIRST_ROWS"
+    return model.objects.create(**FIRST_ROWS[label])
+
+
+def url_for(key, args, samples):
+    if isinstance(args, str):  # an unnamed pattern's path
+        return args.format(**samples)
+    return reverse(key, args=[samples[name] for name in args])
+
+
+def outcome(response):
+    """The status code, or which login page a redirect goes to."""
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("login") + "?next="):
+            return LOGIN
+        if location.startswith(reverse("admin:login") + "?next="):
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+def state():
+    """What a GET must not change."""
+    return (
+        list(SurveySheet.objects.values_list("pk", "version", "state")),
+        list(Period.objects.values_list("pk", "state")),
+        list(Division.objects.values_list("pk", "name", "active")),
+        Plan.objects.count(),
+        Item.objects.count(),
+    )
+
+
+def test_every_url_as_every_role(
+    seed_plan,
+    own_sheet,
+    division_staff,
+    other_division_staff,
+    hq_officer,
+    committee_member,
+    administrator,
+):
+    users = dict(
+        zip(
+            ROLES,
+            [
+                None,
+                division_staff,
+                other_division_staff,
+                hq_officer,
+                committee_member,
+                administrator,
+            ],
+            strict=True,
+        )
+    )
+    samples = make_samples(seed_plan, own_sheet)
+    before = state()
+    mismatches = []
+    for role, user in users.items():
+        client = Client(raise_request_exception=False)
+        if user:
+            client.force_login(user)
+        for key, args, expected_by_role in TABLE:
+            url = url_for(key, args, samples)
+            response = client.get(url)
+            if user and response.wsgi_request.user != user:
+                mismatches.append(f"{role:>14} GET {url} ({key}): logged out")
+                client.force_login(user)
+            got = outcome(response)
+            expected = expected_by_role[ROLES.index(role)]
+            if got != expected or response.status_code >= 500:
+                error = getattr(response, "exc_info", None)
+                mismatches.append(
+                    f"{role:>14} GET {url} ({key}): got {got}, expected {expected}"
+                    + (f" [{error[1]!r}]" if error else "")
+                )
+            response.close()
+    assert state() == before, "a GET changed data"
+    if mismatches:
+        message = f"{len(mismatches)} cells differ:\n" + "\n".join(mismatches)
+        pytest.fail(message, pytrace=False)
