@@ -1,5 +1,6 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
@@ -7,6 +8,7 @@ from django.urls import path
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import admin_workbook
@@ -23,6 +25,7 @@ from plans.models import (
     RatingScale,
     ScheduleRow,
 )
+from plans.uploads import UploadRejected, checked_bytes
 
 
 class GradeInline(admin.TabularInline):
@@ -98,9 +101,23 @@ class DivisionResource(resources.ModelResource):
         clean_model_instances = True
 
 
+class CheckedImportForm(ImportForm):
+    """django-import-export's form, with the upload checked before the library reads it."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            checked_bytes(upload, suffixes=(".xlsx", ".csv"))
+        except UploadRejected as error:
+            raise forms.ValidationError(str(error)) from error
+        upload.seek(0)
+        return upload
+
+
 @admin.register(Division)
 class DivisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DivisionResource]
+    import_form_class = CheckedImportForm
     import_formats = [base_formats.XLSX, base_formats.CSV]
     export_formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["name", "former_names", "active"]

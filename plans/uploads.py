@@ -68,17 +68,24 @@ class Problem:
         return f"{self.place()}: {self.message}"
 
 
-def open_workbook(upload) -> openpyxl.Workbook:
-    """Open an uploaded .xlsx read-only after checking it; raise UploadRejected if it is not one.
+def checked_bytes(upload, suffixes: tuple[str, ...] = (".xlsx",)) -> bytes:
+    """An upload's content after checking its name, its size and, for .xlsx, its archive.
 
-    Formulas are kept as formulas (not their cached values) so that the
-    reader can refuse them by place.
+    Raises UploadRejected before anything parses the file.
     """
     limit = settings.UPLOAD_MAX_BYTES
-    if not upload.name.lower().endswith(".xlsx"):
+    name = upload.name.lower()
+    if not name.endswith(suffixes):
+        if suffixes == (".xlsx",):
+            message = _(
+                "“%(name)s” is not an Excel workbook: choose a file ending in .xlsx."
+            )
+        else:
+            message = _(
+                "“%(name)s” cannot be imported: choose a file ending in %(suffixes)s."
+            )
         raise UploadRejected(
-            _("“%(name)s” is not an Excel workbook: choose a file ending in .xlsx.")
-            % {"name": upload.name}
+            message % {"name": upload.name, "suffixes": " / ".join(suffixes)}
         )
     if upload.size > limit:
         raise UploadRejected(
@@ -86,7 +93,18 @@ def open_workbook(upload) -> openpyxl.Workbook:
             % {"size": upload.size / MEGABYTE, "limit": limit // MEGABYTE}
         )
     data = upload.read()
-    check_archive(data)
+    if name.endswith(".xlsx"):
+        check_archive(data)
+    return data
+
+
+def open_workbook(upload) -> openpyxl.Workbook:
+    """Open an uploaded .xlsx read-only after checking it; raise UploadRejected if it is not one.
+
+    Formulas are kept as formulas (not their cached values) so that the
+    reader can refuse them by place.
+    """
+    data = checked_bytes(upload)
     try:
         return openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=False, keep_links=False

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from plans.models import Division
 from tests.html import soup
+from tests.plans.test_workbook import bomb
 
 XLSX = 0  # index of the format in DivisionAdmin.import_formats
 
@@ -74,3 +75,36 @@ def test_divisions_export_opens_in_excel(client, administrator):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert set(names) == set(Division.objects.values_list("name", flat=True))
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_read(client, administrator):
+    client.force_login(administrator)
+    before = snapshot_divisions()
+    response = client.post(
+        reverse("admin:plans_division_import"),
+        {"format": XLSX, "import_file": SimpleUploadedFile("divisions.xlsx", bomb())},
+    )
+    assert response.status_code == 200
+    assert "圧縮爆弾のおそれ" in soup(response).select_one(".errorlist").get_text()
+    assert snapshot_divisions() == before
+
+
+def test_an_oversized_or_foreign_file_is_refused(client, administrator, settings):
+    client.force_login(administrator)
+    before = snapshot_divisions()
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("divisions.csv", b"name,former_names,active\n" * 50_000)
+    for upload, message in [
+        (big, "1 MB までのファイルを取り込めます"),
+        (SimpleUploadedFile("divisions.pdf", b"%PDF"), "取り込めません"),
+    ]:
+        response = client.post(
+            reverse("admin:plans_division_import"),
+            {"format": XLSX, "import_file": upload},
+        )
+        assert message in soup(response).select_one(".errorlist").get_text()
+    assert snapshot_divisions() == before
+
+
+def snapshot_divisions():
+    return list(Division.objects.order_by("pk").values_list("name", "former_names"))
