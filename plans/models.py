@@ -277,7 +277,9 @@ class MembershipHistory(HistoricalRecords):
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         if not reverse:
-            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            return super().m2m_changed(
+                instance, action, attr, pk_set, reverse, **kwargs
+            )
         if action == "pre_clear":
             instance._cleared_divisions = set(
                 instance.divisions.values_list("pk", flat=True)

@@ -76,6 +76,13 @@ def test_public_pages_have_no_accessibility_violations(
             viewport={"width": width, "height": height}, locale=f"{language}-JP"
         )
         page = context.new_page()
+        # Chromium reports anything the Content-Security-Policy blocks on the console.
+        blocked = []
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text
+            and blocked.append(message.text),
+        )
         for name, path in public_pages(seed_plan).items():
             response = page.goto(f"{live_server.url}{prefix}{path}")
             assert response.status == 200, path
@@ -85,6 +92,8 @@ def test_public_pages_have_no_accessibility_violations(
             )
             problems = describe(results.response["violations"])
             problems += heading_problems(page.evaluate(HEADINGS_JS))
+            problems += blocked
+            blocked.clear()
             if problems:
                 found[f"{language} {width_name} {name}"] = problems
             page.screenshot(
