@@ -2,8 +2,9 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.urls import path
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
@@ -196,10 +197,17 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["indicator", "period"]
 
 
-# Accounts with their history: who changed a user's groups, and when.
+# Accounts and roles with their history: who changed a user's groups, or what a
+# group may do, and when.
 admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GroupAdmin(SimpleHistoryAdmin, BaseGroupAdmin):
     pass

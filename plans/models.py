@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -667,3 +667,4 @@ register(
     excluded_fields=["password", "last_login"],
     m2m_fields=[User.groups.field],
 )
+register(Group, app="plans", m2m_fields=[Group.permissions.field])

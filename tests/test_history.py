@@ -111,3 +111,20 @@ def test_membership_changes_are_kept_from_either_side(seed_plan):
     user.divisions.clear()
     assert user not in [m.user for m in division.history.first().members.all()]
     assert division.history.count() == 1 + 4  # created by the seed, then 4 changes
+
+
+def test_a_change_to_what_a_role_may_do_is_kept(client, administrator, seed_plan):
+    committee = Group.objects.get(name="推進委員会")
+    before = set(committee.permissions.values_list("pk", flat=True))
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:auth_group_change", args=[committee.pk]),
+        {"name": "推進委員会", "permissions": []},
+    )
+    assert response.status_code == 302
+    record = committee.history.first()
+    assert record.history_user == administrator
+    assert list(record.permissions.all()) == []
+    assert before  # the role had permissions, and the earlier record keeps them
+    earlier = committee.history.all()[1]
+    assert {p.permission_id for p in earlier.permissions.all()} == before
