@@ -342,7 +342,6 @@ def test_every_url_as_every_role(
                     f"{role:>14} GET {url} ({key}): got {got}, expected {expected}"
                     + (f" [{error[1]!r}]" if error else "")
                 )
-            response.close()
     assert state() == before, "a GET changed data"
     if mismatches:
         message = f"{len(mismatches)} cells differ:\n" + "\n".join(mismatches)
