@@ -49,6 +49,10 @@ YES_WORDS = {"○", "〇", "◯", "1", "TRUE", "はい", "Y", "YES"}
 NO_WORDS = {"", "×", "✕", "0", "FALSE", "いいえ", "N", "NO"}
 LIST_SPLIT = re.compile(r"[、,，\n]")
 YEAR_HEADER = re.compile(r"^(\d{4})年度")
+# The decimal places of the indicators' numbers (Indicator.baseline_value).
+STORED_PLACES = Decimal("0.0001")
+# The first day of Excel's calendar (the 1900 date system).
+FIRST_EXCEL_DATE = datetime.date(1900, 1, 1)
 CADENCES = {"半期": Plan.Cadence.HALF_YEARLY, "通年": Plan.Cadence.YEARLY}
 RATING_TARGETS = {
     "項目": Plan.RatingTarget.ITEM,
@@ -227,6 +231,7 @@ DIVISIONS = Sheet(
             "旧名称",
             "以前の課名。複数あれば「、」で区切ります",
             "list",
+            max_length=300,
             width=30,
         ),
         Column(
@@ -426,7 +431,13 @@ def _to_cell(column: Column, value):
     if column.kind == "list":
         return "、".join(value or [])
     if column.kind == "decimal" and value is not None:
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value == value.to_integral_value():
+            return int(value)
+        # Excel numbers keep 15 significant digits; a longer number is
+        # written as text, so that it reads back whole.
+        if len(value.normalize().as_tuple().digits) > 15:
+            return str(value)
+        return float(value)
     return value
 
 
@@ -706,7 +717,8 @@ class _Reader:
             return [] if column.kind == "list" else column.default
         bad = _("“%(text)s” is not %(what)s.")
         if column.kind == "year":
-            if not (text.isdigit() and 1900 <= int(text) <= 2200):
+            # Four digits: str.isdigit() also takes ² and the like, which int() refuses.
+            if not (re.fullmatch(r"\d{4}", text) and 1900 <= int(text) <= 2200):
                 self.problem(
                     sheet.name,
                     row,
@@ -724,6 +736,10 @@ class _Reader:
                 )
             except InvalidOperation:
                 number = None
+            if number is not None and number.is_finite() and abs(number) < 10**14:
+                # As stored, with four decimal places: 99999999999999.99999 rounds
+                # to 10**14, which the column cannot hold.
+                number = number.quantize(STORED_PLACES)
             if number is None or not number.is_finite() or abs(number) >= 10**14:
                 self.problem(
                     sheet.name,
@@ -735,12 +751,15 @@ class _Reader:
             return number
         if column.kind == "date":
             if isinstance(raw, datetime.datetime):
-                return raw.date()
-            if isinstance(raw, datetime.date):
-                return raw
-            try:
-                return datetime.date.fromisoformat(text.replace("/", "-"))
-            except ValueError:
+                date = raw.date()
+            elif isinstance(raw, datetime.date):
+                date = raw
+            else:
+                try:
+                    date = datetime.date.fromisoformat(text.replace("/", "-"))
+                except ValueError:
+                    date = None
+            if date is None:
                 self.problem(
                     sheet.name,
                     row,
@@ -748,6 +767,21 @@ class _Reader:
                     bad % {"text": text, "what": _("a date such as 2017/3/31")},
                 )
                 return None
+            # Excel has no dates before 1900: exported, such a date would not
+            # read back as itself.
+            if date < FIRST_EXCEL_DATE:
+                self.problem(
+                    sheet.name,
+                    row,
+                    column.header,
+                    bad
+                    % {
+                        "text": text,
+                        "what": _("a date from 1900 on, such as 2017/3/31"),
+                    },
+                )
+                return None
+            return date
         if column.kind == "flag":
             if text.upper() in YES_WORDS:
                 return True
@@ -761,7 +795,17 @@ class _Reader:
             )
             return column.default
         if column.kind == "list":
-            return [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
+            parts = [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
+            stored = "、".join(parts)
+            if column.max_length and len(stored) > column.max_length:
+                self.problem(
+                    sheet.name,
+                    row,
+                    column.header,
+                    _("At most %(limit)d characters (this has %(length)d).")
+                    % {"limit": column.max_length, "length": len(stored)},
+                )
+            return parts
         if column.kind == "colour":
             if not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
                 self.problem(

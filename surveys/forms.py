@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from plans.fiscal import fiscal_year_label
 from plans.models import Division, Period, Plan, PolicyArea
@@ -318,3 +318,8 @@ class UploadConfirmForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     sheets = forms.CharField(widget=forms.HiddenInput)
+
+
+# Django's Japanese catalogue renders this as 「何か文字を入力してください。」, which does
+# not say what is wrong; listed here so that ours, which says why, is kept.
+gettext_noop("Null characters are not allowed.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import unicodedata
 from copy import copy
 from io import BytesIO
@@ -32,6 +33,10 @@ MIDDLE = Alignment(vertical="center")
 RIGHT = Alignment(horizontal="right")
 # Points per line of 10-point text, for rows whose height Excel cannot fit itself.
 LINE_HEIGHT = 14
+# Characters XML cannot hold. openpyxl refuses the control characters but
+# writes U+FFFE and U+FFFF, and the workbook then opens neither in Excel nor
+# in openpyxl; they are dropped with the rest.
+UNWRITABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ufffe\uffff]")
 
 
 def new_workbook() -> Workbook:
@@ -64,7 +69,7 @@ def put(
 ):
     """Write one cell. Text is always text: a leading "=" never makes a formula."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = UNWRITABLE.sub("", value)
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"

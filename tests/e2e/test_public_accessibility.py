@@ -80,8 +80,10 @@ def test_public_pages_have_no_accessibility_violations(
         blocked = []
         page.on(
             "console",
-            lambda message: "Content Security Policy" in message.text
-            and blocked.append(message.text),
+            lambda message: (
+                "Content Security Policy" in message.text
+                and blocked.append(message.text)
+            ),
         )
         for name, path in public_pages(seed_plan).items():
             response = page.goto(f"{live_server.url}{prefix}{path}")
