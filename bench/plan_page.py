@@ -14,19 +14,8 @@ every item.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
-from _setup import setup_django
-
-
-def median_time(repeat: int, function) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from _setup import median_time, setup_django
 
 
 def main() -> None:

@@ -12,19 +12,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import time
 
-from _setup import setup_django
-
-
-def best_of(repeat: int, function) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from _setup import median_time, setup_django
 
 
 def main() -> None:
@@ -53,7 +42,7 @@ def main() -> None:
         period = plan.periods.get()
         with CaptureQueriesContext(connection) as queries:
             data = reports.sheets_workbook(plan, period)
-        styled = best_of(args.repeat, lambda: reports.sheets_workbook(plan, period))
+        styled = median_time(args.repeat, lambda: reports.sheets_workbook(plan, period))
 
         # The same values, read back from the styled workbook.
         grid = [
@@ -75,7 +64,7 @@ def main() -> None:
                             ws.cell(row=r, column=c, value=value)
             workbook.save(io.BytesIO())
 
-        bare = best_of(args.repeat, floor)
+        bare = median_time(args.repeat, floor)
         print(
             f"{str(factor) + '×':>5} {len(grid):>7} {cells:>8} "
             f"{len(queries.captured_queries):>8} {styled:>9.2f} {bare:>8.2f} "

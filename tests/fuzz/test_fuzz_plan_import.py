@@ -31,7 +31,6 @@ so every example starts from the seed plan.
 from __future__ import annotations
 
 import io
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -41,7 +40,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, event, example, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -57,22 +56,9 @@ from plans.models import (
     ScheduleRow,
 )
 from surveys import xlsx
+from tests.fuzz import FUZZ, examples
 from tests.html import soup
 from tests.plans.test_workbook import TABLES, as_upload, problems_shown, row_of
-
-FUZZ = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def examples(count: int) -> int:
-    """Examples per run; FUZZ_SCALE=10 tries ten times as many (say, nightly)."""
-    return count * int(os.environ.get("FUZZ_SCALE", "1"))
-
 
 SHEETS = ["プラン", "評価区分", "分野", "所管課", "取組項目", "指標", "工程表", "説明"]
 DATA_SHEETS = SHEETS[:-1]

@@ -26,7 +26,6 @@ from the seed sheet in a state the example chooses.
 from __future__ import annotations
 
 import io
-import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,28 +35,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from plans.models import Grade, IndicatorValue
 from surveys import reports, sheetfiles
 from surveys.forms import ACTUAL_LIMIT, SHEET_LABELS, TEXT_LIMIT
 from surveys.models import ScheduleStatus, SurveySheet
+from tests.fuzz import FUZZ, examples
 from tests.html import soup
-
-FUZZ = settings(
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def examples(count: int) -> int:
-    """Examples per run; FUZZ_SCALE=10 tries ten times as many (say, nightly)."""
-    return count * int(os.environ.get("FUZZ_SCALE", "1"))
-
 
 TEXTS = ("plan_text", "done_text", "next_text", "division_reason")
 
