@@ -83,14 +83,12 @@ def import_view(model_admin, request):
                 raise uploads.UploadRejected(_("The confirmation was not valid."))
             token = form.cleaned_data["token"]
             upload = uploads.held(request, token, HOLD_KIND)
-            changes = workbook.import_plan(
-                workbook.read_workbook(upload), dry_run=False
-            )
         except uploads.UploadRejected as error:
             context["error"] = error.message
-            status = 400
-        except workbook.WorkbookInvalid as error:
-            context["problems"] = error.problems
+            changes = None
+        else:
+            changes = import_or_explain(upload, context, dry_run=False)
+        if changes is None:
             status = 400
         else:
             uploads.release(request, token)
@@ -105,15 +103,8 @@ def import_view(model_admin, request):
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                changes = workbook.import_plan(
-                    workbook.read_workbook(upload), dry_run=True
-                )
-            except uploads.UploadRejected as error:
-                context["error"] = error.message
-                status = 400
-            except workbook.WorkbookInvalid as error:
-                context["problems"] = error.problems
+            changes = import_or_explain(upload, context, dry_run=True)
+            if changes is None:
                 status = 400
             else:
                 context["changes"] = changes
@@ -128,6 +119,17 @@ def import_view(model_admin, request):
     return TemplateResponse(
         request, "admin/plans/plan/import.html", context, status=status
     )
+
+
+def import_or_explain(upload, context: dict, *, dry_run: bool):
+    """Import (or preview) the workbook; on refusal put why in the context, return None."""
+    try:
+        return workbook.import_plan(workbook.read_workbook(upload), dry_run=dry_run)
+    except uploads.UploadRejected as error:
+        context["error"] = error.message
+    except workbook.WorkbookInvalid as error:
+        context["problems"] = error.problems
+    return None
 
 
 def summary(changes: workbook.Changes) -> str:
