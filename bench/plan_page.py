@@ -33,7 +33,7 @@ def main() -> None:
     from django.utils import translation
 
     from plans.models import Period
-    from surveys.public import plan_page
+    from public.views import plan_page
     from surveys.seed import load_seed
     from tests.factories import add_period, scaled_copy
 

@@ -26,7 +26,7 @@ from plans.models import (
     RatingScale,
     ScheduleRow,
 )
-from plans.uploads import UploadRejected, checked_bytes
+from reformtracker.lib.uploads import UploadRejected, checked_bytes
 
 
 class GradeInline(admin.TabularInline):

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans import uploads, workbook
+from plans import workbook
 from plans.models import Plan
-from surveys.seed import CITY, PLAN_NAME
+from reformtracker.lib import uploads
 
 HOLD_KIND = "plan-workbook"
 PREVIEW_LINES = 300
@@ -72,7 +72,8 @@ def import_view(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": _("Import a plan workbook"),
-        "example": Plan.objects.filter(city=CITY, name=PLAN_NAME).first(),
+        # The first plan set up on the site, as an example of a filled-in workbook.
+        "example": Plan.objects.order_by("pk").first(),
         "form": UploadForm(),
     }
     status = 200

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from plans.fiscal import fiscal_year_label
+from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD, SHEET_TEXTS, period_label
 
 
 class RatingScale(models.Model):
@@ -77,16 +77,8 @@ class Grade(models.Model):
         return f"{self.code} {self.label}"
 
 
-# The texts a survey sheet can hold, with the label used when a plan gives none.
-SHEET_TEXT_FIELDS = {
-    "plan_text": _("Plan for the year (P)"),
-    "done_text": _("What was done (D)"),
-    "next_text": _("Issues and next steps (A)"),
-}
-
-
 def default_sheet_fields() -> list[dict]:
-    return [{"field": name, "label": ""} for name in SHEET_TEXT_FIELDS]
+    return [{"field": text.field, "label": ""} for text in SHEET_TEXTS]
 
 
 class Plan(models.Model):
@@ -196,7 +188,7 @@ class Plan(models.Model):
             not names
             or not all(isinstance(f, dict) for f in fields)
             or len(set(names)) != len(names)
-            or not set(names) <= set(SHEET_TEXT_FIELDS)
+            or not set(names) <= set(SHEET_TEXT_BY_FIELD)
         ):
             raise ValidationError(
                 {
@@ -211,7 +203,7 @@ class Plan(models.Model):
     def text_fields(self) -> list[tuple[str, str]]:
         """(field, label) of each text the plan's sheets use, in order."""
         return [
-            (f["field"], f.get("label") or SHEET_TEXT_FIELDS[f["field"]])
+            (f["field"], f.get("label") or SHEET_TEXT_BY_FIELD[f["field"]].label)
             for f in self.sheet_fields
         ]
 
@@ -613,7 +605,7 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{fiscal_year_label(self.fiscal_year)} {self.get_half_display()}"
+        return period_label(self)
 
     @property
     def sort_key(self) -> tuple[int, int]:

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from plans.fiscal import fiscal_year_label
 from plans.models import (
     Division,
     Grade,
@@ -39,9 +38,16 @@ from plans.models import (
     RatingScale,
     ScheduleRow,
 )
-from plans.uploads import Problem, cell_text, is_formula, open_workbook, reading
-from surveys import xlsx
-from surveys.models import SurveySheet
+from reformtracker.lib import xlsx
+from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.labels import SHEET_TEXT_BY_CODE, SHEET_TEXT_BY_FIELD
+from reformtracker.lib.uploads import (
+    Problem,
+    cell_text,
+    is_formula,
+    open_workbook,
+    reading,
+)
 
 YES = "○"
 NO = "×"
@@ -58,7 +64,6 @@ RATING_TARGETS = {
     "項目": Plan.RatingTarget.ITEM,
     "工程表の行": Plan.RatingTarget.SCHEDULE_ROW,
 }
-FIELD_CODES = {"P": "plan_text", "D": "done_text", "A": "next_text"}
 
 
 @dataclass(frozen=True)
@@ -472,7 +477,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[dict]]:
                     k for k, v in RATING_TARGETS.items() if v == plan.rating_target
                 ),
                 "sheet_fields": [
-                    next(c for c, n in FIELD_CODES.items() if n == f["field"])
+                    SHEET_TEXT_BY_FIELD[f["field"]].code
                     + (f"={f['label']}" if f.get("label") else "")
                     for f in plan.sheet_fields
                 ],
@@ -895,7 +900,8 @@ class _Reader:
         fields = []
         for part in plan.get("sheet_fields") or ["P", "D", "A"]:
             code, _sep, label = part.partition("=")
-            name = FIELD_CODES.get(code.strip().upper())
+            text = SHEET_TEXT_BY_CODE.get(code.strip().upper())
+            name = text.field if text else None
             if name is None or name in [f["field"] for f in fields]:
                 self.problem(
                     PLAN.name,
@@ -1223,9 +1229,9 @@ class _Importer:
         for code, grade in existing.items():
             if code in wanted:
                 continue
-            if SurveySheet.objects.filter(
-                Q(division_grade=grade) | Q(hq_grade=grade)
-            ).exists():
+            try:
+                grade.delete()
+            except (ProtectedError, RestrictedError):
                 self.refuse(
                     SCALE.name,
                     SCALE.header("code"),
@@ -1236,7 +1242,6 @@ class _Importer:
                     % {"code": code},
                 )
             else:
-                grade.delete()
                 self.changes.add(SCALE.name, code, "delete")
 
     def divisions(self) -> dict[str, Division]:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "csp",
     "plans",
     "surveys",
+    "public",
 ]
 
 MIDDLEWARE = [

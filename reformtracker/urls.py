@@ -11,6 +11,6 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("surveys/", include("surveys.urls")),
-    path("", include("surveys.public_urls")),
+    path("", include("public.urls")),
     prefix_default_language=False,
 )

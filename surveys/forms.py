@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from plans.fiscal import fiscal_year_label
 from plans.models import Division, Period, Plan, PolicyArea
+from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.labels import SHEET_TEXTS
 from surveys.models import SurveySheet
 
 TEXT_LIMIT = 10_000
@@ -17,9 +18,7 @@ ACTUAL_LIMIT = 1000
 
 # The division's fields of a sheet, as the form and the Excel import name them.
 SHEET_LABELS = {
-    "plan_text": gettext_lazy("Plan for the year (P)"),
-    "done_text": gettext_lazy("What was done (D)"),
-    "next_text": gettext_lazy("Issues and next steps (A)"),
+    **{text.field: text.label for text in SHEET_TEXTS},
     "division_grade": gettext_lazy("Division's rating"),
     "division_reason": gettext_lazy("Reason for the rating"),
 }

@@ -11,9 +11,16 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from openpyxl.utils import get_column_letter
 
-from plans.fiscal import fiscal_year_label
 from plans.models import Indicator, IndicatorValue, Period, Plan
-from surveys import xlsx
+from reformtracker.lib import xlsx
+from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.labels import (
+    SHEET_TEXT_BY_FIELD,
+    SHEET_TEXTS,
+    grade_codes,
+    item_heading,
+    period_label,
+)
 from surveys.models import SurveySheet
 from surveys.progress import (
     ItemRow,
@@ -22,14 +29,6 @@ from surveys.progress import (
     sheets_by_item_and_period,
     with_statuses,
 )
-
-
-def period_label(period: Period) -> str:
-    return f"{fiscal_year_label(period.fiscal_year)} {period.get_half_display()}"
-
-
-def _heading(plan: Plan, item) -> str:
-    return f"No.{item.number} {item.title}" if plan.numbered_items else item.title
 
 
 def _tags(item) -> str:
@@ -135,8 +134,7 @@ def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths, numbered) -> 
         if len(grades) == 1:
             xlsx.put_grade(ws, row, column, grades[0])
         else:
-            codes = "".join(g.code if g else "－" for g in grades)
-            xlsx.put(ws, row, column, codes, alignment=xlsx.CENTER)
+            xlsx.put(ws, row, column, grade_codes(grades), alignment=xlsx.CENTER)
         texts.append("")
     xlsx.put(ws, row, len(texts) + 1, item.purpose)
     texts.append(item.purpose)
@@ -250,7 +248,7 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
         2,
         2,
         last,
-        f"{_heading(plan, item)} {_tags(item)}".strip(),
+        f"{item_heading(item, plan.numbered_items)} {_tags(item)}".strip(),
         font=xlsx.BOLD,
     )
     xlsx.put(ws, 3, 1, "目的・ねらい", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
@@ -385,22 +383,18 @@ def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None):
 
 
 PDCA_HEADERS = [
-    "当初予定（P）",
+    SHEET_TEXT_BY_FIELD["plan_text"].report_header,
     "所管課",
-    "取組実績（D）",
+    SHEET_TEXT_BY_FIELD["done_text"].report_header,
     "1次評価（C）",
     "1次評価の理由",
     "2次評価（C）",
     "2次評価の理由",
-    "来年度に向けての課題と今後の取組（A）",
+    SHEET_TEXT_BY_FIELD["next_text"].report_header,
 ]
 
 
-TEXT_HEADERS = {
-    "plan_text": PDCA_HEADERS[0],
-    "done_text": PDCA_HEADERS[2],
-    "next_text": PDCA_HEADERS[7],
-}
+TEXT_HEADERS = {text.field: text.report_header for text in SHEET_TEXTS}
 
 
 def pdca_columns(plan: Plan, period: Period, sheet: SurveySheet) -> list[tuple]:
@@ -519,9 +513,12 @@ def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:
                 if len(grades) == 1:
                     xlsx.put_grade(ws, row, first_period + offset, grades[0])
                 else:
-                    codes = "".join(g.code if g else "－" for g in grades)
                     xlsx.put(
-                        ws, row, first_period + offset, codes, alignment=xlsx.CENTER
+                        ws,
+                        row,
+                        first_period + offset,
+                        grade_codes(grades),
+                        alignment=xlsx.CENTER,
                     )
             row += 1
     xlsx.set_widths(ws, [*lead_widths, *([14] * len(periods))])

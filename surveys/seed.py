@@ -24,7 +24,7 @@ from plans.models import (
     RatingScale,
     ScheduleRow,
 )
-from plans.text import clean, parse_quantity
+from reformtracker.lib.text import clean, parse_quantity
 from surveys.models import SurveySheet
 
 SEED_PATH = Path(settings.BASE_DIR) / "fixtures" / "kodaira-3rd-plan-fy2017.json"

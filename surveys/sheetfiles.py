@@ -24,8 +24,15 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans.models import IndicatorValue, Period
-from plans.uploads import Problem, UploadRejected, cell_text, is_formula, open_workbook
-from surveys import reports, xlsx
+from reformtracker.lib import xlsx
+from reformtracker.lib.uploads import (
+    Problem,
+    UploadRejected,
+    cell_text,
+    is_formula,
+    open_workbook,
+)
+from surveys import reports
 from surveys.forms import ACTUAL_LIMIT, SHEET_LABELS, TEXT_LIMIT
 from surveys.models import SurveySheet
 

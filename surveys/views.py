@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from plans import uploads
-from plans.fiscal import fiscal_year_label
 from plans.models import IndicatorValue, Period, Plan
+from reformtracker.lib import uploads
+from reformtracker.lib.labels import period_label
 from surveys import reports, roles, sheetfiles
 from surveys.forms import (
     PeriodForm,
@@ -351,8 +351,7 @@ def xlsx_response(data: bytes, filename: str) -> FileResponse:
 
 
 def period_filename(period: Period, name: str) -> str:
-    label = f"{fiscal_year_label(period.fiscal_year)}{period.get_half_display()}"
-    return f"{period.plan.name}_{label}_{name}.xlsx"
+    return f"{period.plan.name}_{period_label(period, separator='')}_{name}.xlsx"
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from plans import fiscal
+from reformtracker.lib import fiscal, labels
 
 register = template.Library()
 
@@ -17,13 +17,13 @@ def fiscal_year(value: int) -> str:
 @register.filter
 def fiscal_year_short(value: int) -> str:
     """平成29年度 in Japanese, FY2017 in English: for table headers."""
-    return f"FY{value}" if get_language() == "en" else fiscal.fiscal_year_label(value)
+    return labels.fiscal_year_text(value)
 
 
 @register.filter
 def period_label(period) -> str:
     """平成29年度 下半期 / FY2017 second half."""
-    return f"{fiscal_year_short(period.fiscal_year)} {period.get_half_display()}"
+    return labels.period_label(period)
 
 
 @register.filter
@@ -62,10 +62,10 @@ def texts_after_rating(sheet, plan) -> list[tuple[str, str]]:
 @register.filter
 def item_ref(item, plan) -> str:
     """How a page refers to an item: "No.2-1", or its title if the plan has no numbers."""
-    return f"No.{item.number}" if plan.numbered_items else item.title
+    return labels.item_ref(item, plan.numbered_items)
 
 
 @register.filter
 def item_heading(item, plan) -> str:
     """An item's number and title, or its title alone if the plan has no numbers."""
-    return f"No.{item.number} {item.title}" if plan.numbered_items else item.title
+    return labels.item_heading(item, plan.numbered_items)

@@ -55,7 +55,7 @@ from plans.models import (
     PolicyArea,
     ScheduleRow,
 )
-from surveys import xlsx
+from reformtracker.lib import xlsx
 from tests.fuzz import FUZZ, examples
 from tests.html import soup
 from tests.plans.test_workbook import TABLES, as_upload, problems_shown, row_of

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from plans.models import IndicatorValue, Period
-from plans.uploads import MEGABYTE, Problem
+from reformtracker.lib.uploads import MEGABYTE, Problem
 from surveys import reports, sheetfiles
 from surveys.models import Conflict, SurveySheet
 from tests.html import soup, table_rows, text

@@ -2,7 +2,11 @@ import datetime
 
 import pytest
 
-from plans.fiscal import era_date_label, fiscal_year_label, fiscal_year_short
+from reformtracker.lib.fiscal import (
+    era_date_label,
+    fiscal_year_label,
+    fiscal_year_short,
+)
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ from __future__ import annotations
 import csv
 import io
 
-from plans.fiscal import fiscal_year_label
 from plans.models import Period, Plan
+from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.labels import SHEET_TEXTS, in_japanese
 from surveys.progress import plan_progress, published_periods, sheets_by_item_and_period
 
 # key, Japanese label (the data dictionary)
@@ -37,9 +38,7 @@ COLUMNS = [
     ("hq_rating", "2次評価（評価区分のコード）"),
     ("hq_reason", "2次評価の理由"),
     ("schedule_statuses", "工程表の行ごとの状況（評価区分のコード、「|」区切り）"),
-    ("plan_text", "当初予定（P）"),
-    ("done_text", "取組実績（D）"),
-    ("next_text", "課題と今後の取組（A）"),
+    *((text.field, in_japanese(text.label)) for text in SHEET_TEXTS),
 ]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from plans.models import Grade, Period
-from plans.templatetags.plans_tags import period_label
+from reformtracker.lib.labels import period_label
 from surveys.models import ScheduleStatus, SurveySheet
 from surveys.progress import ItemReport, PlanProgress, result_grades
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.text import clean, parse_quantity
+from reformtracker.lib.text import clean, parse_quantity
 
 
 @pytest.mark.parametrize("blank", ["", "-", "—", "ー", "  ", None])

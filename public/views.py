@@ -7,8 +7,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from plans.models import Item, Period, Plan
-from surveys import charts, opendata, roles
-from surveys.plan_search import PlanSearchForm
+from public import charts, opendata
+from public.search import PlanSearchForm
+from surveys import roles
 from surveys.progress import item_report, plan_progress, published_periods
 
 

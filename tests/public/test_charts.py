@@ -5,7 +5,7 @@ import re
 import pytest
 
 from plans.models import Period
-from surveys.charts import text_colour
+from public.charts import text_colour
 from tests.factories import add_period
 from tests.html import soup, table_rows
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reformtracker.lib.labels import item_ref
 from surveys.progress import AreaProgress, ItemRow, PlanProgress
 
 NOT_RATED = "none"
@@ -140,7 +141,7 @@ def searchable_texts(row: ItemRow, progress: PlanProgress) -> list[str]:
     """What a keyword is looked for in: the item and its published sheet."""
     item = row.item
     texts = [
-        f"No.{item.number}" if progress.plan.numbered_items else "",
+        item_ref(item, numbered=True) if progress.plan.numbered_items else "",
         item.title,
         item.purpose,
         item.content,
