@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -139,14 +137,16 @@ class Plan(models.Model):
                 }
             )
 
-    def sheet_texts(self) -> Iterator[tuple[SheetText, str]]:
+    def sheet_texts(self) -> list[tuple[SheetText, str]]:
         """Each text the plan's sheets use, in order, with the plan's label or "".
 
         Callers choose what an unlabelled text is called: the registry label
         on pages and forms, the report header in the Excel reports.
         """
-        for entry in self.sheet_fields:
-            yield SHEET_TEXT_BY_FIELD[entry["field"]], entry.get("label") or ""
+        return [
+            (SHEET_TEXT_BY_FIELD[entry["field"]], entry.get("label") or "")
+            for entry in self.sheet_fields
+        ]
 
     @property
     def text_fields(self) -> list[tuple[str, str]]:
