@@ -202,6 +202,20 @@ def _grade_key(code: str) -> str:
     return unicodedata.normalize("NFKC", code)
 
 
+def _formula(label: str) -> str:
+    return _(
+        "“%(field)s” holds a formula; formulas are not accepted. "
+        "Type the text or number itself."
+    ) % {"field": label}
+
+
+def _too_long(label: str, limit: int) -> str:
+    return _("“%(field)s” is longer than %(limit)d characters.") % {
+        "field": label,
+        "limit": limit,
+    }
+
+
 class _Reader:
     def __init__(self, user, period: Period, workbook):
         self.user = user
@@ -322,15 +336,7 @@ class _Reader:
             else:
                 label = str(self.labels.get(name) or SHEET_LABELS[name])
             if is_formula(cell):
-                self.problem(
-                    entry.worksheet,
-                    coordinate,
-                    _(
-                        "“%(field)s” holds a formula; formulas are not accepted. "
-                        "Type the text or number itself."
-                    )
-                    % {"field": label},
-                )
+                self.problem(entry.worksheet, coordinate, _formula(label))
                 continue
             text = _normalised(cell_text(cell.value if cell else None))
             if name == "division_grade":
@@ -338,12 +344,7 @@ class _Reader:
                 continue
             limit = ACTUAL_LIMIT if indicator else TEXT_LIMIT
             if len(text) > limit:
-                self.problem(
-                    entry.worksheet,
-                    coordinate,
-                    _("“%(field)s” is longer than %(limit)d characters.")
-                    % {"field": label, "limit": limit},
-                )
+                self.problem(entry.worksheet, coordinate, _too_long(label, limit))
                 continue
             old = value.text if indicator else getattr(sheet, name)
             if _normalised(old) == text:
@@ -367,51 +368,35 @@ class _Reader:
             return
         label = row.activity or "—"
         if is_formula(cell):
-            self.problem(
-                result.worksheet,
-                coordinate,
-                _(
-                    "“%(field)s” holds a formula; formulas are not accepted. "
-                    "Type the text or number itself."
-                )
-                % {"field": label},
-            )
+            self.problem(result.worksheet, coordinate, _formula(label))
             return
         current = next(
             (s for s in result.sheet.statuses.all() if s.schedule_row_id == pk), None
         )
+        # [grade, reason], shared by the row's two cells.
         status = result.statuses.setdefault(
             pk, [current.grade if current else None, current.reason if current else ""]
         )
         text = _normalised(cell_text(cell.value if cell else None))
         if kind == "status":
-            grade = self.grades.get(_grade_key(text)) if text else None
-            if text and grade is None:
-                self.problem(
-                    result.worksheet,
-                    coordinate,
-                    _(
-                        "“%(value)s” is not a rating of this plan; choose one of "
-                        "%(codes)s."
-                    )
-                    % {
-                        "value": text,
-                        "codes": "、".join(g.code for g in self.grades.values()),
-                    },
-                )
-            elif grade != status[0]:
-                old = status[0]
-                status[0] = grade
-                result.changes.append(
-                    Change(label, old.code if old else "", grade.code if grade else "")
-                )
-        elif len(text) > TEXT_LIMIT:
-            self.problem(
-                result.worksheet,
-                coordinate,
-                _("“%(field)s” is longer than %(limit)d characters.")
-                % {"field": label, "limit": TEXT_LIMIT},
+            self.read_row_grade(result, coordinate, label, text, status)
+        else:
+            self.read_row_reason(result, coordinate, label, text, status)
+
+    def read_row_grade(self, result, coordinate, label, text, status) -> None:
+        grade = self.grades.get(_grade_key(text)) if text else None
+        if text and grade is None:
+            self.problem(result.worksheet, coordinate, self.not_a_grade(text))
+        elif grade != status[0]:
+            old = status[0]
+            status[0] = grade
+            result.changes.append(
+                Change(label, old.code if old else "", grade.code if grade else "")
             )
+
+    def read_row_reason(self, result, coordinate, label, text, status) -> None:
+        if len(text) > TEXT_LIMIT:
+            self.problem(result.worksheet, coordinate, _too_long(label, TEXT_LIMIT))
         elif text != _normalised(status[1]):
             result.changes.append(
                 Change(f"{label}（{SHEET_LABELS['division_reason']}）", status[1], text)
@@ -421,21 +406,18 @@ class _Reader:
     def read_grade(self, result: SheetUpload, coordinate, label, text) -> None:
         grade = self.grades.get(_grade_key(text)) if text else None
         if text and grade is None:
-            self.problem(
-                result.worksheet,
-                coordinate,
-                _("“%(value)s” is not a rating of this plan; choose one of %(codes)s.")
-                % {
-                    "value": text,
-                    "codes": "、".join(g.code for g in self.grades.values()),
-                },
-            )
+            self.problem(result.worksheet, coordinate, self.not_a_grade(text))
         elif grade != result.sheet.division_grade:
             result.fields["division_grade"] = grade
             old = result.sheet.division_grade
             result.changes.append(
                 Change(label, old.code if old else "", grade.code if grade else "")
             )
+
+    def not_a_grade(self, text: str) -> str:
+        return _(
+            "“%(value)s” is not a rating of this plan; choose one of %(codes)s."
+        ) % {"value": text, "codes": "、".join(g.code for g in self.grades.values())}
 
     def cells(self, entry: _Listed) -> dict:
         """The listed cells of a worksheet by coordinate, read in one pass."""

@@ -1,0 +1,81 @@
+"""The city's divisions and the accounts in them, with the history of both.
+
+Who belongs to which division, and which group grants what, decide who may
+edit which sheets; every change to them is kept.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history import register
+from simple_history.models import HistoricalRecords
+
+
+class MembershipHistory(HistoricalRecords):
+    """Division history that also records members changed from the user's side.
+
+    django-simple-history 3.13 handles `user.divisions.add(...)` (a reverse
+    change) as if the user were a division and fails; here each division
+    touched gets its own record instead.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(
+                instance, action, attr, pk_set, reverse, **kwargs
+            )
+        if action == "pre_clear":
+            instance._cleared_divisions = set(
+                instance.divisions.values_list("pk", flat=True)
+            )
+            return None
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return None
+        touched = pk_set or getattr(instance, "_cleared_divisions", set())
+        for division in Division.objects.filter(pk__in=touched):
+            self.create_historical_record(division, "~")
+        return None
+
+
+class Division(models.Model):
+    """A division (所管課) of the city, responsible for items."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    former_names = models.CharField(
+        _("former names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Names the division had before, separated by 、 (shown as 旧…)."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="divisions",
+        blank=True,
+        verbose_name=_("members"),
+        help_text=_("Staff who fill this division's survey sheets."),
+    )
+
+    # Membership changes are kept too: they decide who edits which sheets.
+    history = MembershipHistory(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Accounts change who may do what, so their changes are kept too (without passwords).
+register(
+    User,
+    app="plans",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=[User.groups.field],
+)
+register(Group, app="plans", m2m_fields=[Group.permissions.field])

@@ -1,0 +1,166 @@
+"""The plan itself and how it is configured: years, cadence, texts, rating."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plans.models.scales import RatingScale
+from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD, SHEET_TEXTS, SheetText
+
+
+def default_sheet_fields() -> list[dict]:
+    """Every text of the registry, in its order, none with a label of the plan's own."""
+    return [{"field": text.field, "label": ""} for text in SHEET_TEXTS]
+
+
+class Plan(models.Model):
+    """A city's reform plan, and how its sheets are filled in and rated."""
+
+    class Cadence(models.TextChoices):
+        HALF_YEARLY = "half_yearly", _("Half-yearly")
+        YEARLY = "yearly", _("Yearly")
+
+    class RatingTarget(models.TextChoices):
+        ITEM = "item", _("Each item")
+        SCHEDULE_ROW = "schedule_row", _("Each schedule row")
+
+    city = models.CharField(_("city"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    first_fiscal_year = models.PositiveSmallIntegerField(
+        _("first fiscal year"),
+        help_text=_(
+            "The fiscal year the plan starts, as a Western year (2017 for FY2017)."
+        ),
+    )
+    last_fiscal_year = models.PositiveSmallIntegerField(_("last fiscal year"))
+    rating_scale = models.ForeignKey(
+        RatingScale,
+        models.PROTECT,
+        related_name="plans",
+        verbose_name=_("rating scale"),
+    )
+    cadence = models.CharField(
+        _("reporting cadence"),
+        max_length=12,
+        choices=Cadence,
+        default=Cadence.HALF_YEARLY,
+    )
+    sheet_fields = models.JSONField(
+        _("sheet fields"),
+        default=default_sheet_fields,
+        blank=True,
+        help_text=_(
+            "The texts a survey sheet asks for, in order, each with an optional "
+            'label: [{"field": "done_text", "label": "取組状況"}]. Fields: '
+            "plan_text (P), done_text (D), next_text (A)."
+        ),
+    )
+    numbered_items = models.BooleanField(
+        _("numbered items"),
+        default=True,
+        help_text=_(
+            "Whether the plan shows its items with numbers (No.1, No.2-1). "
+            "Unnumbered plans keep a number internally, for links and imports."
+        ),
+    )
+
+    rating_target = models.CharField(
+        _("rated per"),
+        max_length=12,
+        choices=RatingTarget,
+        default=RatingTarget.ITEM,
+        help_text=_(
+            "Whether the division rates each item as a whole, or gives a status "
+            "to each row of the item's schedule."
+        ),
+    )
+    second_round = models.BooleanField(
+        _("second round by HQ"),
+        default=True,
+        help_text=_(
+            "Whether the reform HQ rates each sheet again after the division; "
+            "without it the division's rating is the result."
+        ),
+    )
+    previous_plan = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="following_plans",
+        verbose_name=_("previous plan"),
+        help_text=_("The plan this one follows, such as the 2nd plan for the 3rd."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["city", "-first_fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "name"], name="plans_plan_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_fiscal_year__lte=models.F("last_fiscal_year")),
+                name="plans_plan_first_year_not_after_last",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:plan", args=[self.pk])
+
+    def clean(self) -> None:
+        fields = self.sheet_fields
+        names = [f.get("field") for f in fields] if isinstance(fields, list) else None
+        if (
+            not names
+            or not all(isinstance(f, dict) for f in fields)
+            or len(set(names)) != len(names)
+            or not set(names) <= set(SHEET_TEXT_BY_FIELD)
+        ):
+            raise ValidationError(
+                {
+                    "sheet_fields": _(
+                        "List one or more of plan_text, done_text and next_text, "
+                        "each once."
+                    )
+                }
+            )
+
+    def sheet_texts(self) -> list[tuple[SheetText, str]]:
+        """Each text the plan's sheets use, in order, with the plan's label or "".
+
+        Callers choose what an unlabelled text is called: the registry label
+        on pages and forms, the report header in the Excel reports.
+        """
+        return [
+            (SHEET_TEXT_BY_FIELD[entry["field"]], entry.get("label") or "")
+            for entry in self.sheet_fields
+        ]
+
+    @property
+    def text_fields(self) -> list[tuple[str, str]]:
+        """(field, label) of each text the plan's sheets use, in order."""
+        return [(text.field, label or text.label) for text, label in self.sheet_texts()]
+
+    @property
+    def rates_schedule_rows(self) -> bool:
+        return self.rating_target == self.RatingTarget.SCHEDULE_ROW
+
+    def result_grade(self, sheet):
+        """The rating that counts: HQ's if the plan has a second round, else the division's."""
+        return sheet.hq_grade if self.second_round else sheet.division_grade
+
+    @property
+    def fiscal_years(self) -> range:
+        return range(self.first_fiscal_year, self.last_fiscal_year + 1)

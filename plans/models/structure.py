@@ -1,0 +1,298 @@
+"""What a plan is made of: policy areas, items, their divisions, indicators, schedules."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plans.models.divisions import Division
+from plans.models.plan import Plan
+
+
+class PolicyArea(models.Model):
+    """A policy area (分野) of a plan; areas may nest under other areas."""
+
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="areas", verbose_name=_("plan")
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent area"),
+    )
+    number = models.CharField(
+        _("number"),
+        max_length=10,
+        blank=True,
+        help_text=_("Such as Ⅰ or 1, if the plan numbers its areas."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("policy area")
+        verbose_name_plural = _("policy areas")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "name"], name="plans_policyarea_unique_name_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class ItemQuerySet(models.QuerySet):
+    def for_plan_page(self, plan: Plan) -> ItemQuerySet:
+        """Every item of the plan, with what the plan page shows, in plan order."""
+        return (
+            self.filter(plan=plan)
+            .select_related("relisted_from")
+            .prefetch_related(ItemDivision.prefetch())
+            .order_by("order")
+        )
+
+
+class Item(models.Model):
+    """A numbered item (取組項目) of a plan, or a sub-item when it has a parent."""
+
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="items", verbose_name=_("plan")
+    )
+    area = models.ForeignKey(
+        # RESTRICT, not PROTECT: an area with items cannot be deleted alone, but
+        # deleting the plan deletes both.
+        PolicyArea,
+        models.RESTRICT,
+        related_name="items",
+        verbose_name=_("policy area"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_items",
+        verbose_name=_("parent item"),
+    )
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        help_text=_("As the plan writes it: 2, 2-1 or 2-1~5."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    purpose = models.TextField(_("purpose"), blank=True)
+    content = models.TextField(_("content"), blank=True)
+    is_new = models.BooleanField(
+        _("new"), default=False, help_text=_("Tagged 【新規】.")
+    )
+    is_follow_up = models.BooleanField(
+        _("follow-up"), default=False, help_text=_("Tagged 【フォローアップ】.")
+    )
+    relisted_from = models.ForeignKey(
+        "self",
+        models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="relistings",
+        verbose_name=_("re-listing of"),
+        help_text=_(
+            "A re-listed item (再掲) repeats another item in a second area: it shares "
+            "that item's survey sheet and is counted in both areas."
+        ),
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+        help_text=_(
+            "The item of an earlier plan this item continues (フォローアップ); "
+            "both item pages link to each other."
+        ),
+    )
+    divisions = models.ManyToManyField(
+        Division,
+        through="ItemDivision",
+        related_name="items",
+        blank=True,
+        verbose_name=_("divisions"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = ItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="plans_item_unique_number_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="plans_item_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"No.{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:item", args=[self.plan_id, self.number])
+
+    def clean(self) -> None:
+        if self.carried_from_id and self.carried_from.plan_id == self.plan_id:
+            raise ValidationError(
+                {"carried_from": _("Choose an item of an earlier plan.")}
+            )
+
+    def lineage(self) -> list[Item]:
+        """The item across plans, oldest first: its forebears, itself, its successors."""
+        earlier = []
+        current = self
+        while current.carried_from_id:
+            current = Item.objects.select_related("plan").get(
+                pk=current.carried_from_id
+            )
+            earlier.append(current)
+        later = list(
+            self.carried_to.select_related("plan").order_by("plan__first_fiscal_year")
+        )
+        return [*reversed(earlier), self, *later]
+
+    @property
+    def sheet_item_id(self) -> int:
+        """The item whose sheet this item reports with: its source if re-listed."""
+        return self.relisted_from_id or self.pk
+
+    @property
+    def division_list(self) -> list[Division]:
+        """The item's divisions in the order the plan lists them."""
+        return [link.division for link in self.division_links.all()]
+
+    @property
+    def tags(self) -> list[str]:
+        return [
+            tag
+            for tag, on in (
+                ("新規", self.is_new),
+                ("フォローアップ", self.is_follow_up),
+            )
+            if on
+        ]
+
+
+class ItemDivision(models.Model):
+    """A division responsible for an item; the first listed leads."""
+
+    item = models.ForeignKey(
+        Item, models.CASCADE, related_name="division_links", verbose_name=_("item")
+    )
+    division = models.ForeignKey(
+        Division, models.PROTECT, related_name="item_links", verbose_name=_("division")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsible division")
+        verbose_name_plural = _("responsible divisions")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "division"], name="plans_itemdivision_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.division)
+
+    @staticmethod
+    def prefetch(lookup: str = "division_links") -> models.Prefetch:
+        return models.Prefetch(
+            lookup, queryset=ItemDivision.objects.select_related("division")
+        )
+
+
+class Indicator(models.Model):
+    """An indicator (指標) of an item, with its baseline and target."""
+
+    item = models.ForeignKey(
+        Item, models.CASCADE, related_name="indicators", verbose_name=_("item")
+    )
+    marker = models.CharField(
+        _("marker"), max_length=5, blank=True, help_text=_("Such as ①.")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    baseline_text = models.TextField(_("baseline"), blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline (number)"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    baseline_as_of = models.DateField(_("baseline as of"), null=True, blank=True)
+    target_text = models.TextField(_("target"), blank=True)
+    target_value = models.DecimalField(
+        _("target (number)"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_fiscal_year = models.PositiveSmallIntegerField(
+        _("target fiscal year"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the target is for the plan's last year."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["item", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.marker}{self.name}"
+
+
+class ScheduleRow(models.Model):
+    """A row of an item's schedule (工程表): an activity and a short word per year."""
+
+    item = models.ForeignKey(
+        Item, models.CASCADE, related_name="schedule_rows", verbose_name=_("item")
+    )
+    activity = models.TextField(_("activity"), blank=True)
+    years = models.JSONField(
+        _("words per fiscal year"),
+        default=dict,
+        blank=True,
+        help_text=_('Short words keyed by fiscal year, such as {"2017": "検討"}.'),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("schedule row")
+        verbose_name_plural = _("schedule rows")
+        ordering = ["item", "order"]
+
+    def __str__(self) -> str:
+        return self.activity[:40]
+
+    def word_for(self, fiscal_year: int) -> str:
+        return self.years.get(str(fiscal_year), "")

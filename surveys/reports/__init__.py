@@ -1,0 +1,34 @@
+"""Excel reports for the committee and HQ, in the layouts they already know from seed 000/001.
+
+1. summary: the evaluation summary (評価一覧), per area, each item with its ratings;
+2. counts: the count table (表1), grades per area;
+3. sheets: the survey sheets (調査票), one worksheet per item and sub-item;
+4. trend: each item's rating across every period.
+
+The cells they share are written by cells.
+"""
+
+from surveys.reports.counts import counts_workbook
+from surveys.reports.sheets import (
+    PDCA_HEADERS,
+    SHEET_COLUMNS,
+    sheet_name,
+    sheets_for_workbook,
+    sheets_workbook,
+    write_sheet,
+)
+from surveys.reports.summary import SUMMARY_HEADERS, summary_workbook
+from surveys.reports.trend import trend_workbook
+
+__all__ = [
+    "PDCA_HEADERS",
+    "SHEET_COLUMNS",
+    "SUMMARY_HEADERS",
+    "counts_workbook",
+    "sheet_name",
+    "sheets_for_workbook",
+    "sheets_workbook",
+    "summary_workbook",
+    "trend_workbook",
+    "write_sheet",
+]

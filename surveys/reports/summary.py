@@ -1,0 +1,98 @@
+"""The evaluation summary (評価一覧): per area, each item with its ratings and purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plans.models import Period, Plan
+from reformtracker.lib import xlsx
+from reformtracker.lib.labels import period_label
+from surveys.progress import ItemRow, plan_progress
+from surveys.reports.cells import (
+    divisions_text,
+    put_grades,
+    put_title,
+    relisting_text,
+    tags_text,
+)
+
+SUMMARY_HEADERS = [
+    "No.",
+    "区分",
+    "取組項目",
+    "所管課",
+    "1次評価",
+    "2次評価",
+    "目的・ねらい",
+]
+SUMMARY_WIDTHS = [7, 17, 34, 24, 8, 8, 58]
+
+
+def summary_ratings(plan: Plan) -> list[tuple[str, Callable]]:
+    """The rating columns of the summary: (header, item row → grades to show)."""
+    if plan.rates_schedule_rows:
+        return [("状況", lambda r: r.grades)]
+    if not plan.second_round:
+        return [("評価", lambda r: [r.sheet.division_grade if r.sheet else None])]
+    return [
+        (SUMMARY_HEADERS[4], lambda r: [r.sheet.division_grade if r.sheet else None]),
+        (SUMMARY_HEADERS[5], lambda r: [r.sheet.hq_grade if r.sheet else None]),
+    ]
+
+
+def summary_workbook(plan: Plan, period: Period) -> bytes:
+    progress = plan_progress(plan, period)
+    ratings = summary_ratings(plan)
+    lead = 0 if plan.numbered_items else 1  # unnumbered plans have no No. column
+    headers = [
+        *SUMMARY_HEADERS[lead:4],
+        *(h for h, _get in ratings),
+        SUMMARY_HEADERS[6],
+    ]
+    widths = [*SUMMARY_WIDTHS[lead:4], *([8] * len(ratings)), SUMMARY_WIDTHS[6]]
+    workbook = xlsx.new_workbook()
+    ws = workbook.create_sheet("評価一覧")
+    put_title(
+        ws,
+        f"{plan.city} {plan.name} 評価一覧（{period_label(period)}）",
+        len(headers),
+    )
+    xlsx.header_row(ws, 2, headers)
+    row = 3
+    for area in progress.areas:
+        xlsx.put_merged(
+            ws,
+            row,
+            1,
+            len(headers),
+            str(area.area),
+            font=xlsx.BOLD,
+            fill=xlsx.AREA_FILL,
+        )
+        row += 1
+        for item_row in area.rows:
+            _summary_row(ws, row, item_row, ratings, widths, plan.numbered_items)
+            row += 1
+    xlsx.set_widths(ws, widths)
+    xlsx.set_print(ws, title_rows="1:2", freeze="A3")
+    return xlsx.save(workbook)
+
+
+def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths, numbered) -> None:
+    item = item_row.item
+    title = item.title
+    if item.relisted_from:
+        title += "\n" + relisting_text(item)
+    texts = [tags_text(item), title, divisions_text(item)]
+    if numbered:
+        texts.insert(0, item.number)
+        xlsx.put(ws, row, 1, item.number, alignment=xlsx.CENTER)
+    first = 2 if numbered else 1
+    for column, text in enumerate(texts[first - 1 :], start=first):
+        xlsx.put(ws, row, column, text)
+    for column, (_header, get) in enumerate(ratings, start=len(texts) + 1):
+        put_grades(ws, row, column, get(item_row))
+        texts.append("")
+    xlsx.put(ws, row, len(texts) + 1, item.purpose)
+    texts.append(item.purpose)
+    xlsx.fit_row(ws, row, list(zip(texts, widths, strict=True)))
