@@ -593,7 +593,7 @@ def test_any_cell_is_refused_at_its_place_or_reads_back_from_the_export(cell):
     if really_unreadable(data):
         return  # refused as a file that cannot be read
     book, typed = read_back(data)
-    reader = workbook._Reader(book)
+    reader = workbook.Reader(book)
     read = reader.value(sheet, 2, column, typed)
     if reader.problems:
         for problem in reader.problems:
@@ -610,11 +610,11 @@ def test_any_cell_is_refused_at_its_place_or_reads_back_from_the_export(cell):
     # Exported as export_plan writes it, the value reads back the same.
     export = xlsx.new_workbook()
     ws = export.create_sheet(sheet.name)
-    xlsx.put(ws, 2, 1, workbook._to_cell(column, read))
+    xlsx.put(ws, 2, 1, workbook.to_cell(column, read))
     if column.kind == "date" and read:
         ws.cell(2, 1).number_format = "yyyy/m/d"
     book, typed = read_back(xlsx.save(export))
-    again = workbook._Reader(book)
+    again = workbook.Reader(book)
     assert again.value(sheet, 2, column, typed) == read
     assert again.problems == []
 

@@ -1,0 +1,193 @@
+"""Writing a checked plan workbook to the database, all of it or nothing.
+
+What exists is matched by natural keys: the plan by city and name, the rating
+scale by code, areas and divisions by name, items by number, indicators and
+schedule rows by their position under their item. So importing an unchanged
+export changes nothing, and a dry run, rolled back, lists exactly what the
+confirmation will do.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from plans.models import Division, Grade, Plan, PolicyArea, RatingScale
+from plans.workbook.apply_items import ItemImport
+from plans.workbook.changes import Changes
+from plans.workbook.read import PlanDraft, WorkbookInvalid
+from plans.workbook.schema import AREAS, DIVISIONS, PLAN, SCALE
+from plans.workbook.sync import merge, sync
+
+
+def import_plan(draft: PlanDraft, *, dry_run: bool) -> Changes:
+    """Write the draft in one transaction; a dry run rolls it back. All or nothing.
+
+    Raises WorkbookInvalid when the database refuses what the workbook asks,
+    such as removing an item that already has survey sheets.
+    """
+    with transaction.atomic():
+        changes = _Importer(draft).run()
+        if changes.problems:
+            transaction.set_rollback(True)
+            raise WorkbookInvalid(changes.problems)
+        if dry_run:
+            transaction.set_rollback(True)
+    return changes
+
+
+class _Importer:
+    """One import: each step writes a sheet and logs its changes, in an order
+    where what a row refers to exists before it."""
+
+    def __init__(self, draft: PlanDraft):
+        self.draft = draft
+        self.changes = Changes()
+        self.previous: Plan | None = None  # the plan this one follows, once read
+
+    def run(self) -> Changes:
+        scale = self.scale()
+        plan = self.plan(scale)
+        self.changes.plan = plan
+        self.grades(scale)
+        divisions = self.divisions()
+        areas = self.areas(plan)
+        below = ItemImport(self.draft, self.changes, plan, self.previous)
+        items = below.items(areas, divisions)
+        if self.changes.problems:
+            return self.changes
+        below.indicators(items)
+        below.schedule(items)
+        self.remove_areas(areas)
+        return self.changes
+
+    # The plan and its scale
+
+    def scale(self) -> RatingScale:
+        code, name = self.draft.plan["scale_code"], self.draft.plan["scale_name"]
+        existing = {s.code: s for s in RatingScale.objects.filter(code=code)}
+        wanted = {code: {"code": code, "name": name}}
+        scales, diffs = sync(RatingScale, existing, wanted)
+        self.changes.log(
+            SCALE.name, diffs, 1, lambda key: f"{PLAN.header('scale_code')} {key}"
+        )
+        return scales[code]
+
+    def plan(self, scale: RatingScale) -> Plan:
+        p = self.draft.plan
+        key = (p["city"], p["name"])
+        existing = {
+            (plan.city, plan.name): plan
+            for plan in Plan.objects.filter(city=p["city"], name=p["name"])
+        }
+        self.previous = self.previous_plan()
+        wanted = {
+            key: {
+                "city": p["city"],
+                "name": p["name"],
+                "first_fiscal_year": p["first_fiscal_year"],
+                "last_fiscal_year": p["last_fiscal_year"],
+                "cadence": p["cadence"],
+                "rating_scale_id": scale.pk,
+                "previous_plan_id": self.previous.pk if self.previous else None,
+                "numbered_items": p["numbered_items"],
+                "second_round": p["second_round"],
+                "rating_target": p["rating_target"],
+                "sheet_fields": p["sheet_fields"],
+            }
+        }
+        plans, diffs = sync(Plan, existing, wanted)
+        names = {
+            "rating_scale_id": dict(RatingScale.objects.values_list("pk", "code")),
+            "previous_plan_id": dict(
+                Plan.objects.filter(city=p["city"]).values_list("pk", "name")
+            ),
+        }
+        self.changes.log(PLAN.name, diffs, 1, lambda key: " ".join(key), names)
+        return plans[key]
+
+    def previous_plan(self) -> Plan | None:
+        """The plan this one follows: another plan of the city, named in the workbook."""
+        p = self.draft.plan
+        if not p.get("previous_plan"):
+            return None
+        previous = Plan.objects.filter(city=p["city"], name=p["previous_plan"]).first()
+        if previous is None or previous.name == p["name"]:
+            self.changes.refuse(
+                PLAN.name,
+                PLAN.header("previous_plan"),
+                _("%(city)s has no other plan named “%(name)s”.")
+                % {"city": p["city"], "name": p["previous_plan"]},
+            )
+            return None
+        return previous
+
+    def grades(self, scale: RatingScale) -> None:
+        existing = {g.code: g for g in scale.grades.all()}
+        wanted = {
+            g["code"]: {**g, "order": order}
+            for order, g in enumerate(self.draft.grades, start=1)
+        }
+        _objects, diffs = sync(Grade, existing, wanted, scale=scale)
+        self.changes.log(SCALE.name, diffs, len(wanted))
+        for code, grade in existing.items():
+            if code in wanted:
+                continue
+            # Survey sheets rated with the grade protect it; plans cannot
+            # look at them (they are a later layer), the database can.
+            try:
+                grade.delete()
+            except (ProtectedError, RestrictedError):
+                self.changes.refuse(
+                    SCALE.name,
+                    SCALE.header("code"),
+                    _(
+                        "The grade “%(code)s” is not in the workbook but survey "
+                        "sheets use it; it cannot be removed."
+                    )
+                    % {"code": code},
+                )
+            else:
+                self.changes.add(SCALE.name, code, "delete")
+
+    # Divisions and areas
+
+    def divisions(self) -> dict[str, Division]:
+        wanted = {
+            d["name"]: {
+                "name": d["name"],
+                "former_names": "、".join(d["former_names"]),
+                "active": d["active"],
+            }
+            for d in self.draft.divisions
+        }
+        existing = {d.name: d for d in Division.objects.filter(name__in=wanted)}
+        divisions, diffs = sync(Division, existing, wanted)
+        self.changes.log(DIVISIONS.name, diffs, len(wanted))
+        return divisions
+
+    def areas(self, plan: Plan) -> dict[str, PolicyArea]:
+        existing = {a.name: a for a in plan.areas.all()}
+        wanted = {
+            a["name"]: {"name": a["name"], "number": a["number"], "order": order}
+            for order, a in enumerate(self.draft.areas, start=1)
+        }
+        areas, diffs = sync(PolicyArea, existing, wanted, plan=plan)
+        parents = {
+            a["name"]: {"parent_id": areas[a["parent"]].pk if a["parent"] else None}
+            for a in self.draft.areas
+        }
+        areas, parent_diffs = sync(PolicyArea, areas, parents)
+        names = {"parent_id": {a.pk: a.name for a in areas.values()}}
+        self.changes.log(
+            AREAS.name, merge(diffs, parent_diffs), len(wanted), names=names
+        )
+        return areas
+
+    def remove_areas(self, areas) -> None:
+        wanted = {a["name"] for a in self.draft.areas}
+        gone = [area for name, area in areas.items() if name not in wanted]
+        PolicyArea.objects.filter(pk__in=[a.pk for a in gone]).delete()
+        for area in gone:
+            self.changes.add(AREAS.name, area.name, "delete")

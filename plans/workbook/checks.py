@@ -1,0 +1,202 @@
+"""Rules across the rows and sheets of a plan workbook, once each cell is read.
+
+Each check reports through `problem(sheet, row, column, message)`, the
+reader's, so that problems keep the order in which the file is read. Rows
+are (row number, record) pairs as the reader returns them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from plans.models import Plan
+from plans.workbook.schema import (
+    AREAS,
+    CADENCES,
+    ITEMS,
+    PLAN,
+    RATING_TARGETS,
+    Sheet,
+)
+from reformtracker.lib.labels import SHEET_TEXT_BY_CODE
+
+Report = Callable[[str, int | None, str | None, str], None]
+
+
+def unique(problem: Report, sheet: Sheet, rows: list, key: str) -> list:
+    """The rows whose `key` is not already in an earlier row; the others are refused."""
+    seen: dict[str, int] = {}
+    result = []
+    for row, record in rows:
+        value = record[key]
+        if value and value in seen:
+            problem(
+                sheet.name,
+                row,
+                sheet.header(key),
+                _("“%(value)s” is already in row %(row)s.")
+                % {"value": value, "row": seen[value]},
+            )
+            continue
+        seen[value] = row
+        result.append((row, record))
+    return result
+
+
+def numbered(problem: Report, rows: list, numbered: bool) -> list:
+    """Items with a number each: required if the plan shows numbers, else given in order."""
+    taken = {record["number"] for _row, record in rows if record["number"]}
+    counter = 0
+    for row, record in rows:
+        if record["number"]:
+            continue
+        if numbered:
+            problem(
+                ITEMS.name, row, ITEMS.header("number"), _("This cell is required.")
+            )
+            continue
+        counter += 1
+        while str(counter) in taken:
+            counter += 1
+        record["number"] = str(counter)
+        taken.add(record["number"])
+    return rows
+
+
+# The plan's row. Its words (報告周期, 評価の単位, 記入項目) become the values
+# the plan stores.
+
+
+def check_plan(problem: Report, row: int, plan: dict) -> None:
+    def fault(key: str, message: str) -> None:
+        problem(PLAN.name, row, PLAN.header(key), message)
+
+    first, last = plan.get("first_fiscal_year"), plan.get("last_fiscal_year")
+    if first and last and first > last:
+        fault("last_fiscal_year", _("The last fiscal year is before the first."))
+    if plan.get("cadence") and plan["cadence"] not in CADENCES:
+        fault("cadence", _("Write 半期 or 通年."))
+    else:
+        plan["cadence"] = CADENCES.get(plan.get("cadence"), "")
+    target = plan.get("rating_target") or "項目"
+    if target not in RATING_TARGETS:
+        fault("rating_target", _("Write 項目 or 工程表の行."))
+    plan["rating_target"] = RATING_TARGETS.get(target, Plan.RatingTarget.ITEM)
+    plan["sheet_fields"] = sheet_fields(fault, plan.get("sheet_fields"))
+    if plan.get("scale_code") and not re.fullmatch(
+        r"[-a-zA-Z0-9_]+", plan["scale_code"]
+    ):
+        fault("scale_code", _("Use only letters, digits, - and _."))
+
+
+def sheet_fields(fault: Callable[[str, str], None], parts: list | None) -> list:
+    """The texts a survey sheet asks for, from codes such as P, D=取組状況, A."""
+    fields = []
+    for part in parts or ["P", "D", "A"]:
+        code, _sep, label = part.partition("=")
+        text = SHEET_TEXT_BY_CODE.get(code.strip().upper())
+        name = text.field if text else None
+        if name is None or name in [f["field"] for f in fields]:
+            fault(
+                "sheet_fields",
+                _("“%(part)s”: list P, D and A, each at most once, as in D=取組状況.")
+                % {"part": part},
+            )
+            continue
+        fields.append({"field": name, "label": label.strip()})
+    return fields
+
+
+# Areas and items
+
+
+def check_areas(problem: Report, areas: list) -> None:
+    above: set[str] = set()
+    for row, area in areas:
+        parent = area["parent"]
+        if parent and parent not in above:
+            problem(
+                AREAS.name,
+                row,
+                AREAS.header("parent"),
+                _("“%(name)s” must be an area listed above this row.")
+                % {"name": parent},
+            )
+        above.add(area["name"])
+
+
+def check_items(problem: Report, items: list, areas: list, divisions: list) -> None:
+    """Each item's area, the items it refers to, and its divisions exist."""
+    area_names = {a["name"] for _row, a in areas}
+    division_names = {d["name"] for _row, d in divisions}
+    by_number = {i["number"]: i for _row, i in items}
+    for row, item in items:
+
+        def fault(key: str, message: str, row: int = row) -> None:
+            problem(ITEMS.name, row, ITEMS.header(key), message)
+
+        if item["area"] and item["area"] not in area_names:
+            fault(
+                "area",
+                _("No area named “%(name)s” in the sheet “分野”.")
+                % {"name": item["area"]},
+            )
+        check_item_links(fault, item, by_number)
+        check_item_divisions(fault, item, division_names)
+
+
+def check_item_links(fault, item: dict, by_number: dict) -> None:
+    """The parent and the source of a re-listing are other items, and no loop."""
+    for key in ("parent", "relisted_from"):
+        number = item[key]
+        if not number:
+            continue
+        if number == item["number"]:
+            fault(key, _("An item cannot refer to itself."))
+        elif number not in by_number:
+            fault(
+                key,
+                _("No item numbered “%(number)s” in this sheet.") % {"number": number},
+            )
+        elif key == "relisted_from" and by_number[number]["relisted_from"]:
+            fault(
+                key,
+                _("No.%(number)s is itself a re-listing; refer to its source.")
+                % {"number": number},
+            )
+    if (
+        item["parent"] in by_number
+        and by_number[item["parent"]]["parent"] == item["number"]
+    ):
+        fault("parent", _("Two items cannot be each other's parent."))
+
+
+def check_item_divisions(fault, item: dict, division_names: set[str]) -> None:
+    duplicates = [n for n, count in Counter(item["divisions"]).items() if count > 1]
+    for name in item["divisions"]:
+        if name not in division_names:
+            fault(
+                "divisions",
+                _("No division named “%(name)s” in the sheet “所管課”.")
+                % {"name": name},
+            )
+    for name in duplicates:
+        fault("divisions", _("“%(name)s” is listed twice.") % {"name": name})
+
+
+def check_item_numbers(problem: Report, sheet: Sheet, rows: list, items: list) -> None:
+    """The rows of indicators or of the schedule belong to items of the workbook."""
+    numbers = {i["number"] for _row, i in items}
+    for row, record in rows:
+        if record["item"] and record["item"] not in numbers:
+            problem(
+                sheet.name,
+                row,
+                sheet.header("item"),
+                _("No item numbered “%(number)s” in the sheet “取組項目”.")
+                % {"number": record["item"]},
+            )

@@ -1,0 +1,207 @@
+"""Reading a plan workbook into plain records, with every problem at its place.
+
+Nothing here touches the database: `read_workbook` returns a PlanDraft, or
+raises WorkbookInvalid listing each problem at its sheet, row and column, so
+that a person can fix the whole file at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from plans.workbook import checks
+from plans.workbook.cells import CellRefused, read_cell, too_long
+from plans.workbook.schema import (
+    AREAS,
+    DIVISIONS,
+    INDICATORS,
+    ITEMS,
+    PLAN,
+    SCALE,
+    SCHEDULE_BASE,
+    YEAR_HEADER,
+    Column,
+    Sheet,
+    schedule_sheet,
+    year_column,
+)
+from reformtracker.lib.uploads import Problem, cell_text, open_workbook, reading
+
+
+@dataclass
+class PlanDraft:
+    """What a plan workbook says, checked, as plain records."""
+
+    plan: dict
+    grades: list[dict]
+    areas: list[dict]
+    divisions: list[dict]
+    items: list[dict]
+    indicators: list[dict]
+    schedule: list[dict]
+
+
+class WorkbookInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+def read_workbook(upload) -> PlanDraft:
+    """Read and check a plan workbook; raise WorkbookInvalid listing every problem.
+
+    Raises reformtracker.lib.uploads.UploadRejected when the file is not a workbook at all.
+    """
+    workbook = open_workbook(upload)
+    reader = Reader(workbook)
+    try:
+        with reading():
+            draft = reader.read()
+    finally:
+        workbook.close()
+    if reader.problems:
+        raise WorkbookInvalid(reader.problems)
+    return draft
+
+
+def records_of(rows: list) -> list[dict]:
+    return [record for _row, record in rows]
+
+
+def plan_years(plan: dict) -> range:
+    """The plan's fiscal years, none while its first or last year is unreadable."""
+    first, last = plan.get("first_fiscal_year"), plan.get("last_fiscal_year")
+    return range(first, last + 1) if first and last else range(0)
+
+
+class Reader:
+    """Reads the sheets of one workbook, collecting problems instead of stopping."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.problems: list[Problem] = []
+
+    def problem(self, sheet: str, row: int | None, column: str | None, message: str):
+        self.problems.append(Problem(sheet, row, column, message))
+
+    def read(self) -> PlanDraft:
+        plan = self.plan()
+        years = plan_years(plan)
+        grades = checks.unique(self.problem, SCALE, self.records(SCALE), "code")
+        if SCALE.name in self.workbook.sheetnames and not grades:
+            self.problem(SCALE.name, None, None, _("List at least one grade."))
+        areas = checks.unique(self.problem, AREAS, self.records(AREAS), "name")
+        divisions = checks.unique(
+            self.problem, DIVISIONS, self.records(DIVISIONS), "name"
+        )
+        numbered = checks.numbered(
+            self.problem, self.records(ITEMS), plan.get("numbered_items", True)
+        )
+        items = checks.unique(self.problem, ITEMS, numbered, "number")
+        indicators = self.records(INDICATORS)
+        schedule = schedule_sheet(years)
+        schedule_rows = self.records(schedule, years=years)
+        checks.check_areas(self.problem, areas)
+        checks.check_items(self.problem, items, areas, divisions)
+        for sheet, rows in ((INDICATORS, indicators), (schedule, schedule_rows)):
+            checks.check_item_numbers(self.problem, sheet, rows, items)
+        return PlanDraft(
+            plan=plan,
+            grades=records_of(grades),
+            areas=records_of(areas),
+            divisions=records_of(divisions),
+            items=records_of(items),
+            indicators=records_of(indicators),
+            schedule=records_of(schedule_rows),
+        )
+
+    def plan(self) -> dict:
+        """The one row of the plan sheet, checked; {} when there is not one row."""
+        rows = self.records(PLAN)
+        plan = rows[0][1] if rows else {}
+        if len(rows) != 1:
+            self.problem(
+                PLAN.name, None, None, _("Fill in exactly one row for the plan.")
+            )
+        else:
+            checks.check_plan(self.problem, rows[0][0], plan)
+        return plan
+
+    # Sheets and cells
+
+    def records(self, sheet: Sheet, *, years: range | None = None) -> list:
+        """(row number, record) for each non-empty row of a sheet.
+
+        For the schedule, `years` are the plan's: its year columns are found
+        by their headers, and each record keeps its words under "years".
+        """
+        if sheet.name not in self.workbook.sheetnames:
+            self.problem(sheet.name, None, None, _("The sheet is missing."))
+            return []
+        rows = self.workbook[sheet.name].iter_rows()
+        header = next(rows, ())
+        positions = {cell_text(cell.value): i for i, cell in enumerate(header)}
+        columns = list(sheet.columns)
+        if years is not None:
+            columns = [*SCHEDULE_BASE, *self.year_columns(sheet, positions, years)]
+        missing = [
+            c.header for c in columns if c.header not in positions and not c.optional
+        ]
+        for header_text in missing:
+            self.problem(sheet.name, 1, header_text, _("The column is missing."))
+        if missing:
+            return []
+        records = []
+        for row_number, cells in enumerate(rows, start=2):
+            if all(cell.value in (None, "") for cell in cells):
+                continue
+            record = self.record(sheet, row_number, columns, positions, cells)
+            if years is not None:
+                record["years"] = {
+                    key.split(":")[1]: record.pop(key)
+                    for key in list(record)
+                    if key.startswith("year:") and record[key]
+                }
+            records.append((row_number, record))
+        return records
+
+    def year_columns(self, sheet: Sheet, positions: dict, years: range) -> list:
+        """A column for each header that names a fiscal year, refusing years outside the plan."""
+        columns = []
+        for text in positions:
+            match = YEAR_HEADER.match(text)
+            if not match:
+                continue
+            year = int(match.group(1))
+            if year not in years:
+                self.problem(
+                    sheet.name,
+                    1,
+                    text,
+                    _("%(year)s is not a fiscal year of the plan.") % {"year": year},
+                )
+            columns.append(year_column(year, text))
+        return columns
+
+    def record(self, sheet: Sheet, row: int, columns: list, positions: dict, cells):
+        record = {}
+        for column in columns:
+            position = positions.get(column.header, len(cells))
+            cell = cells[position] if position < len(cells) else None
+            record[column.key] = self.value(sheet, row, column, cell)
+        return record
+
+    def value(self, sheet: Sheet, row: int, column: Column, cell):
+        """The cell's value; a refused one is reported at its place and read as the default."""
+        try:
+            value = read_cell(column, cell)
+        except CellRefused as refused:
+            self.problem(sheet.name, row, column.header, refused.message)
+            return column.default
+        # Kept although too long, so that the checks across rows see it as
+        # it is written.
+        if message := too_long(column, value):
+            self.problem(sheet.name, row, column.header, message)
+        return value

@@ -1,0 +1,366 @@
+"""What each sheet of the plan workbook holds: its columns, their kinds and rules.
+
+The export, the 説明 guide sheet, the reader and the preview's field names all
+come from these definitions. A column stored in a model field takes its
+length limit and whether it may be left blank from that field, so that the
+workbook refuses what the database would.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plans.models import (
+    Division,
+    Grade,
+    Indicator,
+    Item,
+    Plan,
+    PolicyArea,
+    RatingScale,
+    ScheduleRow,
+)
+from reformtracker.lib.fiscal import fiscal_year_label
+
+YES = "○"
+NO = "×"
+YES_WORDS = {"○", "〇", "◯", "1", "TRUE", "はい", "Y", "YES"}
+NO_WORDS = {"", "×", "✕", "0", "FALSE", "いいえ", "N", "NO"}
+CADENCES = {"半期": Plan.Cadence.HALF_YEARLY, "通年": Plan.Cadence.YEARLY}
+RATING_TARGETS = {
+    "項目": Plan.RatingTarget.ITEM,
+    "工程表の行": Plan.RatingTarget.SCHEDULE_ROW,
+}
+GUIDE = "説明"
+SCHEDULE = "工程表"
+YEAR_HEADER = re.compile(r"^(\d{4})年度")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    help: str
+    kind: str = "text"  # a key of cells.PARSERS
+    required: bool = False
+    max_length: int | None = None
+    default: object = ""
+    width: int = 16
+    # Columns added after the first version may be absent from older files.
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    help: str
+    columns: tuple[Column, ...]
+
+    def header(self, key: str) -> str:
+        return next(c.header for c in self.columns if c.key == key)
+
+
+def field_column(
+    model,
+    key: str,
+    header: str,
+    help: str,
+    kind: str = "text",
+    *,
+    field: str | None = None,
+    **rules,
+) -> Column:
+    """A column stored in the model field `key` (or `field`), with the field's rules.
+
+    The field gives the length limit; the cell is required when the field can
+    be neither blank nor defaulted, and an empty cell takes the field's
+    default. `rules` set anything else, or state where the workbook's rule
+    differs from the model's.
+    """
+    model_field = model._meta.get_field(field or key)
+    taken = {
+        "max_length": model_field.max_length,
+        "required": not model_field.blank and not model_field.has_default(),
+    }
+    if model_field.has_default():
+        taken["default"] = model_field.get_default()
+    return Column(key, header, help, kind, **{**taken, **rules})
+
+
+PLAN = Sheet(
+    "プラン",
+    "プランそのもの。1行だけ記入します。",
+    (
+        field_column(Plan, "city", "自治体", "自治体名。例: 小平市"),
+        field_column(
+            Plan,
+            "name",
+            "プラン名",
+            "自治体名とあわせてプランを特定します。同じ自治体・プラン名のプランがあれば更新します。",
+            width=30,
+        ),
+        field_column(
+            Plan, "first_fiscal_year", "開始年度", "西暦の年度。例: 2017", "year"
+        ),
+        field_column(
+            Plan, "last_fiscal_year", "終了年度", "西暦の年度。例: 2020", "year"
+        ),
+        # A word of CADENCES, not the stored value; required although the
+        # model has a default.
+        Column(
+            "cadence",
+            "報告周期",
+            "「半期」（上半期・下半期の年2回）または「通年」（年1回）",
+            required=True,
+        ),
+        field_column(
+            RatingScale,
+            "scale_code",
+            "評価区分コード",
+            "評価区分の英数字コード。例: sab。同じコードの評価区分があれば、それを更新します。",
+            field="code",
+        ),
+        field_column(
+            RatingScale,
+            "scale_name",
+            "評価区分名",
+            "例: S/A/B評価",
+            field="name",
+            width=20,
+        ),
+        field_column(
+            Plan,
+            "numbered_items",
+            "番号の表示",
+            "取組項目を番号付き（No.1 など）で表示するなら ○、番号を表示しないなら ×",
+            "flag",
+            optional=True,
+        ),
+        field_column(
+            Plan,
+            "second_round",
+            "2次評価",
+            "行革本部が所管課の評価のあとに2次評価をするなら ○、所管課の評価だけなら ×",
+            "flag",
+            optional=True,
+        ),
+        # A word of RATING_TARGETS, not the stored value.
+        Column(
+            "rating_target",
+            "評価の単位",
+            "「項目」（取組項目ごとに評価）または「工程表の行」（工程表の行ごとに状況を記入）",
+            default="項目",
+            optional=True,
+        ),
+        # Codes of SHEET_TEXT_BY_CODE, checked and turned into the stored list
+        # by the reader.
+        Column(
+            "sheet_fields",
+            "記入項目",
+            "調査票で記入する項目。P（当初予定）、D（取組実績）、A（課題と今後の取組）を"
+            "「、」で区切って並べ、見出しを変えるなら「D=取組状況」のように書きます。"
+            "空欄なら P、D、A",
+            "list",
+            optional=True,
+            width=30,
+        ),
+        # The previous plan's name, so as long as a plan name may be; blank
+        # when there is none.
+        field_column(
+            Plan,
+            "previous_plan",
+            "前のプラン",
+            "このプランが引き継ぐ、同じ自治体の前のプランの名称。なければ空欄",
+            field="name",
+            required=False,
+            width=30,
+            optional=True,
+        ),
+    ),
+)
+
+SCALE = Sheet(
+    "評価区分",
+    "評価の記号。上から順に、よい評価から並べます。",
+    (
+        field_column(Grade, "code", "記号", "表や報告書に出る記号。例: S、◎"),
+        field_column(Grade, "label", "名称", "例: 予定どおりに進捗", width=24),
+        field_column(Grade, "description", "説明", "記号の意味の説明", width=40),
+        field_column(
+            Grade, "colour", "色", "#で始まる6桁の色コード。例: #259d63", "colour"
+        ),
+        field_column(
+            Grade,
+            "reason_required",
+            "理由必須",
+            "この評価には理由の記入が必要なら ○",
+            "flag",
+        ),
+    ),
+)
+
+AREAS = Sheet(
+    "分野",
+    "分野（施策の柱）。上から順に並びます。下位の分野は、上位分野の名称を「上位分野」に書き、上位分野より下の行に置きます。",
+    (
+        field_column(PolicyArea, "number", "番号", "例: Ⅰ、1、(1)。なければ空欄"),
+        field_column(
+            PolicyArea, "name", "分野名", "プランの中で重複しない名称", width=40
+        ),
+        field_column(
+            PolicyArea, "parent", "上位分野", "入れ子にする場合、上位の分野名", width=30
+        ),
+    ),
+)
+
+DIVISIONS = Sheet(
+    "所管課",
+    "取組項目を所管する課。取組項目の「所管課」には、ここに書いた名称を使います。",
+    (
+        field_column(Division, "name", "所管課名", "現在の課名", width=30),
+        field_column(
+            Division,
+            "former_names",
+            "旧名称",
+            "以前の課名。複数あれば「、」で区切ります",
+            "list",
+            width=30,
+        ),
+        field_column(
+            Division, "active", "有効", "現存する課なら ○、廃止された課なら ×", "flag"
+        ),
+    ),
+)
+
+ITEMS = Sheet(
+    "取組項目",
+    "取組項目と、その下のサブ項目。上から順に並びます。",
+    (
+        # Not required here: plans without numbers leave it empty and the
+        # reader numbers the items in order (and requires it otherwise).
+        field_column(
+            Item,
+            "number",
+            "番号",
+            "プランの中で重複しない番号。例: 2、2-1。番号を表示しないプランでは空欄でもよく、"
+            "空欄なら上から順に番号を振ります",
+            required=False,
+        ),
+        field_column(Item, "parent", "上位項目", "サブ項目なら、上位の取組項目の番号"),
+        field_column(Item, "area", "分野", "「分野」シートの分野名", width=30),
+        field_column(Item, "title", "取組項目名", "", width=40),
+        field_column(Item, "purpose", "目的・ねらい", "", width=50),
+        field_column(Item, "content", "内容", "", width=50),
+        field_column(Item, "is_new", "新規", "新規の取組なら ○", "flag", width=8),
+        field_column(
+            Item,
+            "is_follow_up",
+            "フォローアップ",
+            "前のプランからの継続なら ○",
+            "flag",
+            width=8,
+        ),
+        field_column(
+            Item, "relisted_from", "再掲元", "他の分野の取組項目の再掲なら、その番号"
+        ),
+        field_column(
+            Item,
+            "divisions",
+            "所管課",
+            "「所管課」シートの課名。複数なら「、」で区切り、主管課を先に書きます",
+            "list",
+            width=40,
+        ),
+        field_column(
+            Item,
+            "carried_from",
+            "前のプランの番号",
+            "前のプランの取組項目を引き継ぐ（フォローアップ）場合、その番号",
+            optional=True,
+        ),
+    ),
+)
+
+INDICATORS = Sheet(
+    "指標",
+    "取組項目の指標。同じ取組項目の指標は、上から順に並びます。",
+    (
+        field_column(Indicator, "item", "項目番号", "「取組項目」シートの番号"),
+        field_column(Indicator, "marker", "記号", "例: ①", width=8),
+        field_column(Indicator, "name", "指標名", "", width=40),
+        field_column(Indicator, "unit", "単位", "例: 人、件", width=8),
+        field_column(
+            Indicator, "baseline_text", "現状値", "表に出るとおりの文字", width=30
+        ),
+        field_column(
+            Indicator,
+            "baseline_value",
+            "現状値（数値）",
+            "集計に使う数値。なければ空欄",
+            "decimal",
+            default=None,
+        ),
+        field_column(
+            Indicator,
+            "baseline_as_of",
+            "現状値の時点",
+            "日付。例: 2017/3/31",
+            "date",
+            default=None,
+        ),
+        field_column(
+            Indicator, "target_text", "目標値", "表に出るとおりの文字", width=30
+        ),
+        field_column(
+            Indicator,
+            "target_value",
+            "目標値（数値）",
+            "集計に使う数値。なければ空欄",
+            "decimal",
+            default=None,
+        ),
+        field_column(
+            Indicator,
+            "target_fiscal_year",
+            "目標年度",
+            "西暦の年度。プランの最終年度なら空欄",
+            "year",
+            default=None,
+        ),
+    ),
+)
+
+SCHEDULE_BASE = (
+    field_column(ScheduleRow, "item", "項目番号", "「取組項目」シートの番号"),
+    field_column(ScheduleRow, "activity", "実施内容", "工程表の行", width=40),
+)
+SCHEDULE_HELP = (
+    "工程表。実施内容の右に、プランの年度ごとの列（「2017年度」のように西暦で始まる見出し）"
+    "を置き、その年度の予定（例: 検討、実施）を短く書きます。"
+)
+
+SHEETS = (PLAN, SCALE, AREAS, DIVISIONS, ITEMS, INDICATORS)
+
+
+def schedule_sheet(years) -> Sheet:
+    return Sheet(
+        SCHEDULE,
+        SCHEDULE_HELP,
+        SCHEDULE_BASE + tuple(year_column(year) for year in years),
+    )
+
+
+def year_column(year: int, header: str | None = None) -> Column:
+    """The schedule's column of one fiscal year, under its header as written.
+
+    ScheduleRow.years has no length limit of its own; the workbook keeps each
+    year's word short.
+    """
+    return Column(
+        f"year:{year}", header or year_header(year), "", max_length=50, width=12
+    )
+
+
+def year_header(year: int) -> str:
+    return f"{year}年度（{fiscal_year_label(year)}）"
