@@ -25,7 +25,6 @@ from plans.workbook.schema import (
     schedule_sheet,
 )
 from reformtracker.lib import xlsx
-from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
 
 # Rows below the last record where the ○/× choice list still applies.
 FLAG_ROWS_AHEAD = 500
@@ -143,9 +142,8 @@ def plan_record(plan: Plan) -> dict:
             k for k, v in RATING_TARGETS.items() if v == plan.rating_target
         ),
         "sheet_fields": [
-            SHEET_TEXT_BY_FIELD[f["field"]].code
-            + (f"={f['label']}" if f.get("label") else "")
-            for f in plan.sheet_fields
+            text.code + (f"={label}" if label else "")
+            for text, label in plan.sheet_texts()
         ],
         "previous_plan": plan.previous_plan.name if plan.previous_plan else "",
     }
