@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -24,22 +24,26 @@ def dashboard(request):
     )
     # The open periods of those sheets, each offered as a workbook to fill offline.
     own_periods = list({sheet.period_id: sheet.period for sheet in own_sheets}.values())
-    plans = []
-    if access.reads_reports(user):
-        periods = Period.objects.annotate(sheet_count=Count("sheets")).order_by(
-            "-fiscal_year", "-half"
-        )
-        plans = Plan.objects.prefetch_related(
-            Prefetch("periods", queryset=access.report_periods(user, periods))
-        )
     return render(
         request,
         "surveys/dashboard.html",
         {
             "own_sheets": own_sheets,
             "own_periods": own_periods,
-            "plans": plans,
+            "plans": _plans_with_periods(user),
             "is_hq": access.is_hq(user),
             "today": timezone.localdate(),
         },
+    )
+
+
+def _plans_with_periods(user) -> QuerySet[Plan]:
+    """Every plan with the periods whose reports the user reads, newest first."""
+    if not access.reads_reports(user):
+        return Plan.objects.none()
+    periods = Period.objects.annotate(sheet_count=Count("sheets")).order_by(
+        "-fiscal_year", "-half"
+    )
+    return Plan.objects.prefetch_related(
+        Prefetch("periods", queryset=access.report_periods(user, periods))
     )
