@@ -1,8 +1,9 @@
 """Admin pages for the plan workbook: template, export, and import with a preview.
 
-Import is two steps: the upload is checked and imported in a dry run whose
-changes are shown; the file waits under a token until the administrator
-confirms, and is then read and imported again, for real, in one transaction.
+Import is two steps (reformtracker.lib.uploads.HeldUpload): the upload is
+checked and imported in a dry run whose changes are shown; the file waits
+under a token until the administrator confirms, and is then read and imported
+again, for real, in one transaction.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,6 @@ from plans import workbook
 from plans.models import Plan
 from reformtracker.lib import uploads
 
-HOLD_KIND = "plan-workbook"
 PREVIEW_LINES = 300
 
 
@@ -36,10 +35,6 @@ class UploadForm(forms.Form):
             }
         ),
     )
-
-
-class ConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 def xlsx_response(data: bytes, filename: str) -> FileResponse:
@@ -61,6 +56,40 @@ def export_view(model_admin, request, pk: int):
     return xlsx_response(workbook.export_plan(plan), f"{plan.city}_{plan.name}.xlsx")
 
 
+class PlanWorkbookUpload(uploads.HeldUpload):
+    """The preview is a dry run of the import; confirming runs it for real."""
+
+    kind = "plan-workbook"
+    template_name = "admin/plans/plan/import.html"
+    upload_form = UploadForm
+
+    def preview(self, upload) -> uploads.UploadPage:
+        try:
+            changes = workbook.import_plan(workbook.read_workbook(upload), dry_run=True)
+        except workbook.WorkbookInvalid as error:
+            return uploads.UploadPage({"problems": error.problems}, status=400)
+        context = {
+            "changes": changes,
+            "lines": changes.lines[:PREVIEW_LINES],
+            "more": max(0, len(changes.lines) - PREVIEW_LINES),
+        }
+        return uploads.UploadPage(context, confirm={} if changes else None)
+
+    def apply(self, upload, confirmed: dict) -> HttpResponse | uploads.UploadPage:
+        try:
+            changes = workbook.import_plan(
+                workbook.read_workbook(upload), dry_run=False
+            )
+        except workbook.WorkbookInvalid as error:
+            return uploads.UploadPage({"problems": error.problems}, status=400)
+        messages.success(
+            self.request,
+            _("The plan workbook was imported: %(summary)s.")
+            % {"summary": summary(changes)},
+        )
+        return redirect(reverse("admin:plans_plan_change", args=[changes.plan.pk]))
+
+
 def import_view(model_admin, request):
     """GET: the upload form. POST with a file: the preview. POST with a token: import."""
     if not (
@@ -74,63 +103,8 @@ def import_view(model_admin, request):
         "title": _("Import a plan workbook"),
         # The first plan set up on the site, as an example of a filled-in workbook.
         "example": Plan.objects.order_by("pk").first(),
-        "form": UploadForm(),
     }
-    status = 200
-    if request.method == "POST" and "token" in request.POST:
-        form = ConfirmForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise uploads.UploadRejected(_("The confirmation was not valid."))
-            token = form.cleaned_data["token"]
-            upload = uploads.held(request, token, HOLD_KIND)
-        except uploads.UploadRejected as error:
-            context["error"] = error.message
-            changes = None
-        else:
-            changes = import_or_explain(upload, context, dry_run=False)
-        if changes is None:
-            status = 400
-        else:
-            uploads.release(request, token)
-            messages.success(
-                request,
-                _("The plan workbook was imported: %(summary)s.")
-                % {"summary": summary(changes)},
-            )
-            return redirect(reverse("admin:plans_plan_change", args=[changes.plan.pk]))
-    elif request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            changes = import_or_explain(upload, context, dry_run=True)
-            if changes is None:
-                status = 400
-            else:
-                context["changes"] = changes
-                context["lines"] = changes.lines[:PREVIEW_LINES]
-                context["more"] = max(0, len(changes.lines) - PREVIEW_LINES)
-                if changes:
-                    context["confirm"] = ConfirmForm(
-                        initial={"token": uploads.hold(request, upload, HOLD_KIND)}
-                    )
-        else:
-            status = 400
-    return TemplateResponse(
-        request, "admin/plans/plan/import.html", context, status=status
-    )
-
-
-def import_or_explain(upload, context: dict, *, dry_run: bool):
-    """Import (or preview) the workbook; on refusal put why in the context, return None."""
-    try:
-        return workbook.import_plan(workbook.read_workbook(upload), dry_run=dry_run)
-    except uploads.UploadRejected as error:
-        context["error"] = error.message
-    except workbook.WorkbookInvalid as error:
-        context["problems"] = error.problems
-    return None
+    return PlanWorkbookUpload(request, context).response()
 
 
 def summary(changes: workbook.Changes) -> str:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from plans.models import Item, Period, Plan
 from public import charts, opendata
 from public.search import PlanSearchForm
-from surveys import roles
+from surveys import access
 from surveys.progress import item_report, plan_progress, published_periods
 
 
@@ -51,8 +51,7 @@ def plan_page(request, plan: Plan) -> dict:
         "area_chart": charts.area_chart(progress) if periods else None,
         "trend": trend,
         "trend_chart": charts.trend_chart(progress, trend) if trend else None,
-        "can_read_reports": roles.is_hq(request.user)
-        or roles.is_committee(request.user),
+        "can_read_reports": access.reads_reports(request.user),
     }
 
 

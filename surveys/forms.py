@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from plans.models import Division, Period, Plan, PolicyArea
+from reformtracker.lib import uploads
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXTS
 from surveys.models import SurveySheet
@@ -312,10 +313,9 @@ class SheetUploadForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
 
 
-class UploadConfirmForm(forms.Form):
+class UploadConfirmForm(uploads.ConfirmForm):
     """Confirms a previewed upload: the held file's token and the sheets it will save."""
 
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     sheets = forms.CharField(widget=forms.HiddenInput)
 
 

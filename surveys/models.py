@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,17 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.models import Grade, IndicatorValue, Item, Period, ScheduleRow
-from surveys import roles
+from surveys import access
 from surveys.mail import send_returned_notice
 
 
 class Refused(Exception):
-    """An action this user may not take, or not while the sheet is in this state."""
+    """An action not possible while the sheet or period is in its present state.
 
-    def __init__(self, message: str, *, forbidden: bool = False):
+    The views show it as a 409 page with the message. An action the user may
+    not take at all raises PermissionDenied instead.
+    """
+
+    def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-        self.forbidden = forbidden
 
 
 class Conflict(Exception):
@@ -35,15 +39,6 @@ class Conflict(Exception):
 class SurveySheetQuerySet(models.QuerySet):
     def published(self) -> SurveySheetQuerySet:
         return self.filter(period__state=Period.State.PUBLISHED)
-
-    def visible_to(self, user) -> SurveySheetQuerySet:
-        """Sheets the user may read: HQ all, committee published, divisions their own."""
-        if roles.is_hq(user):
-            return self
-        mine = models.Q(item__division_links__division__in=roles.division_ids(user))
-        if roles.is_committee(user):
-            mine |= models.Q(period__state=Period.State.PUBLISHED)
-        return self.filter(mine).distinct()
 
     def for_queue(self) -> SurveySheetQuerySet:
         return self.select_related(
@@ -131,18 +126,11 @@ class SurveySheet(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("surveys:sheet", args=[self.pk])
 
-    # Who may do what.
+    # Who fills the sheet and when; the rules built on them are in surveys.access.
 
     def is_division_member(self, user) -> bool:
-        mine = roles.division_ids(user)
+        mine = access.division_ids(user)
         return any(link.division_id in mine for link in self.item.division_links.all())
-
-    def is_visible_to(self, user) -> bool:
-        return (
-            roles.is_hq(user)
-            or self.is_division_member(user)
-            or (roles.is_committee(user) and self.period.is_published)
-        )
 
     @property
     def is_fillable(self) -> bool:
@@ -151,11 +139,8 @@ class SurveySheet(models.Model):
             self.State.RETURNED,
         )
 
-    def is_editable_by(self, user) -> bool:
-        return self.is_fillable and self.is_division_member(user)
-
-    # State changes. Each checks the user and the state first and changes
-    # nothing when it refuses.
+    # State changes. Each checks the user (PermissionDenied) and the state
+    # (Refused) first and changes nothing when it refuses.
 
     def fill(
         self,
@@ -174,9 +159,8 @@ class SurveySheet(models.Model):
         with a Conflict instead of overwriting the first.
         """
         if not self.is_division_member(by):
-            raise Refused(
-                gettext("Only the responsible division can fill this sheet."),
-                forbidden=True,
+            raise PermissionDenied(
+                gettext("Only the responsible division can fill this sheet.")
             )
         with transaction.atomic():
             current = SurveySheet.objects.select_for_update().get(pk=self.pk)
@@ -222,7 +206,7 @@ class SurveySheet(models.Model):
 
     def return_to_division(self, *, by, note: str) -> None:
         """HQ sends the sheet back to the division with a note, and tells them by e-mail."""
-        self._check_hq(by)
+        access.check_hq(by, gettext("Only the reform headquarters can review sheets."))
         with transaction.atomic():
             current = SurveySheet.objects.select_for_update().get(pk=self.pk)
             if not (
@@ -240,7 +224,7 @@ class SurveySheet(models.Model):
 
     def accept(self, *, by, grade: Grade | None, reason: str) -> None:
         """HQ gives the second-round rating and accepts the sheet."""
-        self._check_hq(by)
+        access.check_hq(by, gettext("Only the reform headquarters can review sheets."))
         with transaction.atomic():
             current = SurveySheet.objects.select_for_update().get(pk=self.pk)
             if not (self.period.is_open and current.state == self.State.SUBMITTED):
@@ -253,13 +237,6 @@ class SurveySheet(models.Model):
             current.return_note = ""
             current._save_by(by)
         self.refresh_from_db()
-
-    def _check_hq(self, user) -> None:
-        if not roles.is_hq(user):
-            raise Refused(
-                gettext("Only the reform headquarters can review sheets."),
-                forbidden=True,
-            )
 
     def state_refusal(self) -> str:
         if not self.period.is_open:

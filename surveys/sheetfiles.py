@@ -32,7 +32,7 @@ from reformtracker.lib.uploads import (
     is_formula,
     open_workbook,
 )
-from surveys import reports
+from surveys import access, reports
 from surveys.forms import ACTUAL_LIMIT, SHEET_LABELS, TEXT_LIMIT
 from surveys.models import SurveySheet
 
@@ -53,7 +53,7 @@ def sheets_workbook_for(user, period: Period) -> bytes:
     codes = [grade.code for grade in plan.rating_scale.grades.all()]
     workbook = xlsx.new_workbook()
     meta = []
-    for sheet in reports.sheets_for_workbook(period).visible_to(user):
+    for sheet in access.visible_sheets(user, reports.sheets_for_workbook(period)):
         name = reports.sheet_name(sheet.item.number)
         ws = workbook.create_sheet(name)
         inputs = reports.write_sheet(ws, plan, period, sheet)

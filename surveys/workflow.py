@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from plans.models import Division, IndicatorValue, Item, Period, Plan
-from surveys import roles
+from surveys import access
 from surveys.models import Refused, SurveySheet
 
 
@@ -46,10 +46,7 @@ def open_period(
     schedule for the year when there is none. Re-listed items share their
     source's sheet, so they get none. Every indicator gets an empty actual.
     """
-    if not roles.is_hq(by):
-        raise Refused(
-            _("Only the reform headquarters can open a period."), forbidden=True
-        )
+    access.check_hq(by, _("Only the reform headquarters can open a period."))
     if plan.periods.filter(state=Period.State.OPEN).exists():
         raise Refused(_("This plan already has an open period; publish it first."))
     if plan.periods.filter(fiscal_year=fiscal_year, half=half).exists():
@@ -81,10 +78,7 @@ def open_period(
 @transaction.atomic
 def publish_period(*, period: Period, by) -> None:
     """Publish a period once HQ has accepted every sheet; citizens see it from then on."""
-    if not roles.is_hq(by):
-        raise Refused(
-            _("Only the reform headquarters can publish a period."), forbidden=True
-        )
+    access.check_hq(by, _("Only the reform headquarters can publish a period."))
     period = Period.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
         raise Refused(_("This period is already published."))

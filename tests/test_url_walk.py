@@ -1,6 +1,6 @@
 """Every URL pattern of the project, requested with GET as every role.
 
-Roles (see surveys/roles.py and surveys/demo.py):
+Roles (see surveys/access.py and surveys/demo.py):
 
 - anonymous: a citizen, not logged in;
 - division: staff of 市民協働・男女参画推進課, the division of item 1 (`own_sheet`);

@@ -5,6 +5,8 @@ workbook (not an .xls, a CSV or another zip renamed), and that it does not
 unpack to far more than it weighs (a decompression bomb, which neither the
 zip module nor openpyxl guards against). XML entity tricks are stopped by
 defusedxml, which openpyxl uses when it is installed.
+
+`HeldUpload` is the flow both imports share: upload, preview, confirm.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 MEGABYTE = 1024 * 1024
@@ -194,13 +200,112 @@ def is_formula(cell) -> bool:
     return getattr(cell, "data_type", None) == "f"
 
 
-# Between preview and confirmation the upload waits on disk, under a random
-# token that only the session which uploaded it knows.
+# An import in three steps: a form with the file, a preview, the confirmation.
+# Between the two posts the file waits on disk under a random token that only
+# the session which uploaded it knows, and it is read again on confirmation:
+# nothing the browser sends back about the preview is trusted.
 
 HOLD_SECONDS = 24 * 60 * 60
 
 
-def hold(request, upload, kind: str) -> str:
+class ConfirmForm(forms.Form):
+    """The second post: the token of the held file."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+@dataclass
+class UploadPage:
+    """What a step shows on the upload page, with which status.
+
+    `confirm` is the confirm form's initial data besides the token, or None
+    when there is nothing to confirm.
+    """
+
+    context: dict
+    status: int = 200
+    confirm: dict | None = None
+
+
+class HeldUpload:
+    """The flow of an import, written once; a subclass says how to read and apply.
+
+    A POST with a file reads and checks it (`preview`) and shows what applying
+    it would do; when there is something to apply the file is held, and the
+    confirm form carries its token. A POST with the token reads the held file
+    again and applies it (`apply`) in one transaction, then releases the token.
+    An UploadRejected from either step is shown as the page's error, with 400.
+    """
+
+    kind: str  # Tells one flow's held files from another's.
+    template_name: str
+    upload_form: type[forms.Form]
+    confirm_form: type[ConfirmForm] = ConfirmForm
+
+    def __init__(self, request, context: dict):
+        self.request = request
+        self.context = {"form": self.upload_form(), **context}
+
+    def preview(self, upload) -> UploadPage:
+        """Read and check the file and show what applying it would do; write nothing."""
+        raise NotImplementedError
+
+    def apply(self, upload, confirmed: dict) -> HttpResponse | UploadPage:
+        """Read the held file again and apply it; return the response to send.
+
+        Return an UploadPage instead when the file cannot be applied as
+        previewed; whatever was written is then rolled back.
+        """
+        raise NotImplementedError
+
+    def response(self) -> HttpResponse:
+        """GET: the upload form. POST with a file: the preview. POST with a token: apply."""
+        if self.request.method != "POST":
+            return self.page(UploadPage({}))
+        try:
+            if "token" in self.request.POST:
+                return self.confirm()
+            return self.check()
+        except UploadRejected as error:
+            return self.page(UploadPage({"error": error.message}, status=400))
+
+    def check(self) -> HttpResponse:
+        form = self.upload_form(self.request.POST, self.request.FILES)
+        self.context["form"] = form
+        if not form.is_valid():
+            return self.page(UploadPage({}, status=400))
+        upload = form.cleaned_data["file"]
+        page = self.preview(upload)
+        if page.confirm is None:
+            return self.page(page)
+        return self.page(page, token=_hold(self.request, upload, self.kind))
+
+    def confirm(self) -> HttpResponse:
+        form = self.confirm_form(self.request.POST)
+        if not form.is_valid():
+            raise UploadRejected(_("The confirmation was not valid."))
+        token = form.cleaned_data["token"]
+        upload = _held(self.request, token, self.kind)
+        with transaction.atomic():
+            outcome = self.apply(upload, form.cleaned_data)
+            if isinstance(outcome, UploadPage):
+                transaction.set_rollback(True)
+                return self.page(outcome, token=token)
+        _release(self.request, token)
+        return outcome
+
+    def page(self, page: UploadPage, token: str | None = None) -> HttpResponse:
+        context = self.context | page.context
+        if page.confirm is not None:
+            context["confirm"] = self.confirm_form(
+                initial={"token": token, **page.confirm}
+            )
+        return TemplateResponse(
+            self.request, self.template_name, context, status=page.status
+        )
+
+
+def _hold(request, upload, kind: str) -> str:
     """Keep an upload until it is confirmed; return the token that names it."""
     folder = Path(settings.UPLOAD_HOLD_DIR)
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,7 +320,7 @@ def hold(request, upload, kind: str) -> str:
     return token
 
 
-def held(request, token: str, kind: str) -> SimpleUploadedFile:
+def _held(request, token: str, kind: str) -> SimpleUploadedFile:
     """The upload kept under `token` by this session, as a file to read again."""
     meta = request.session.get(f"upload:{token}")
     path = Path(settings.UPLOAD_HOLD_DIR) / f"{token}.xlsx"
@@ -226,6 +331,6 @@ def held(request, token: str, kind: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(meta["name"], path.read_bytes())
 
 
-def release(request, token: str) -> None:
+def _release(request, token: str) -> None:
     request.session.pop(f"upload:{token}", None)
     (Path(settings.UPLOAD_HOLD_DIR) / f"{token}.xlsx").unlink(missing_ok=True)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def test_p_comes_from_the_schedule_without_a_previous_period(seed_plan, hq_offic
 
 
 def test_only_hq_opens_a_period(seed_plan, division_staff):
-    with pytest.raises(Refused):
+    with pytest.raises(PermissionDenied):
         open_period(
             plan=seed_plan, fiscal_year=2018, half="first",
             deadline=datetime.date(2030, 1, 1), by=division_staff,

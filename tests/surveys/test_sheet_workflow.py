@@ -1,6 +1,7 @@
 """Divisions fill and submit; HQ returns or rates; HQ publishes."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from plans.models import IndicatorValue, Period
@@ -210,6 +211,30 @@ def test_a_draft_cannot_be_rated(hq_officer, own_sheet):
         own_sheet.accept(by=hq_officer, grade=None, reason="x")
     own_sheet.refresh_from_db()
     assert (own_sheet.state, own_sheet.hq_reason) == ("draft", "")
+
+
+def test_another_division_may_not_fill_a_sheet(other_division_staff, own_sheet):
+    with pytest.raises(PermissionDenied):
+        own_sheet.fill(
+            by=other_division_staff, version=1, fields={"done_text": "x"}, actuals={}
+        )
+    own_sheet.refresh_from_db()
+    assert (own_sheet.done_text, own_sheet.version) == ("", 1)
+
+
+def test_a_division_may_not_rate_its_own_sheet(division_staff, submitted):
+    with pytest.raises(PermissionDenied):
+        submitted.accept(by=division_staff, grade=None, reason="x")
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.hq_reason) == ("submitted", "")
+
+
+def test_only_hq_publishes_a_period(division_staff, open_fy2018):
+    open_fy2018.sheets.update(state=SurveySheet.State.ACCEPTED)
+    with pytest.raises(PermissionDenied):
+        publish_period(period=open_fy2018, by=division_staff)
+    open_fy2018.refresh_from_db()
+    assert open_fy2018.state == Period.State.OPEN
 
 
 def test_publishing_with_sheets_pending_is_refused(client, hq_officer, open_fy2018):

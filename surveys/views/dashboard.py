@@ -1,0 +1,49 @@
+"""/surveys/: a division's sheets to fill, and the periods of every plan for HQ and the committee."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import render
+from django.utils import timezone
+
+from plans.models import Period, Plan
+from surveys import access
+from surveys.models import SurveySheet
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    access.check_staff_member(user)
+    open_sheets = SurveySheet.objects.filter(period__state=Period.State.OPEN)
+    own_sheets = (
+        access.own_sheets(user, open_sheets)
+        .for_queue()
+        .order_by("period__deadline", "item__order")
+    )
+    # The open periods of those sheets, each offered as a workbook to fill offline.
+    own_periods = list({sheet.period_id: sheet.period for sheet in own_sheets}.values())
+    return render(
+        request,
+        "surveys/dashboard.html",
+        {
+            "own_sheets": own_sheets,
+            "own_periods": own_periods,
+            "plans": _plans_with_periods(user),
+            "is_hq": access.is_hq(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _plans_with_periods(user) -> QuerySet[Plan]:
+    """Every plan with the periods whose reports the user reads, newest first."""
+    if not access.reads_reports(user):
+        return Plan.objects.none()
+    periods = Period.objects.annotate(sheet_count=Count("sheets")).order_by(
+        "-fiscal_year", "-half"
+    )
+    return Plan.objects.prefetch_related(
+        Prefetch("periods", queryset=access.report_periods(user, periods))
+    )

@@ -1,0 +1,109 @@
+"""/surveys/periods/<pk>/ and a plan's periods: HQ opens, follows and publishes them; reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.models import Plan
+from surveys import access, reports
+from surveys.forms import PeriodForm, QueueFilterForm
+from surveys.models import Refused, SurveySheet
+from surveys.progress import with_statuses
+from surveys.views.responses import period_filename, refuse, xlsx_response
+from surveys.workflow import missing_by_division, open_period, publish_period
+
+# /surveys/plans/<plan_id>/periods/new/
+
+
+@login_required
+def period_new(request, plan_id: int):
+    plan = access.plan_for_hq(request.user, plan_id)
+    form = PeriodForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = open_period(plan=plan, by=request.user, **form.cleaned_data)
+        except Refused as error:
+            return refuse(request, error.message, back=reverse("surveys:dashboard"))
+        messages.success(
+            request,
+            _("The period was opened with %(count)d sheets.")
+            % {"count": period.sheets.count()},
+        )
+        return redirect("surveys:queue", pk=period.pk)
+    return render(request, "surveys/period_form.html", {"plan": plan, "form": form})
+
+
+# /surveys/periods/<pk>/
+
+
+@login_required
+def period_queue(request, pk: int):
+    period = access.period_for_hq(request.user, pk)
+    filters = QueueFilterForm(request.GET or None, period=period)
+    sheets = with_statuses(
+        filters.filter(period.sheets.for_queue()).order_by("item__order"), period.plan
+    )
+    counts = dict(period.sheets.values_list("state").annotate(n=Count("pk")))
+    return render(
+        request,
+        "surveys/period_queue.html",
+        {
+            "period": period,
+            "filters": filters,
+            "sheets": sheets,
+            "counts": [
+                (state, counts.get(state.value, 0)) for state in SurveySheet.State
+            ],
+            "missing": missing_by_division(period) if period.is_open else {},
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_publish(request, pk: int):
+    period = access.period_for_hq(request.user, pk)
+    try:
+        publish_period(period=period, by=request.user)
+    except Refused as error:
+        back = reverse("surveys:queue", args=[period.pk])
+        return refuse(request, error.message, back=back)
+    messages.success(request, _("The period was published; citizens can now see it."))
+    return redirect(period.plan)
+
+
+# /surveys/periods/<pk>/reports/<kind>.xlsx and /surveys/plans/<plan_id>/reports/trend.xlsx
+
+REPORTS = {
+    "summary": (reports.summary_workbook, "評価一覧"),
+    "counts": (reports.counts_workbook, "表1_分野別評価"),
+    "sheets": (reports.sheets_workbook, "調査票"),
+}
+
+
+@login_required
+def period_report(request, pk: int, kind: str):
+    if kind not in REPORTS:
+        raise Http404
+    period = access.period_for_reports(request.user, pk)
+    build, name = REPORTS[kind]
+    return xlsx_response(build(period.plan, period), period_filename(period, name))
+
+
+@login_required
+def plan_trend(request, plan_id: int):
+    plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
+    periods = access.report_periods(request.user, plan.periods.all())
+    return xlsx_response(
+        reports.trend_workbook(plan, sorted(periods, key=lambda p: p.sort_key)),
+        f"{plan.name}_評価の推移.xlsx",
+    )

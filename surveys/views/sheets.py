@@ -1,0 +1,146 @@
+"""/surveys/sheets/<pk>/: a sheet read, filled in by its division, reviewed by HQ."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from plans.models import IndicatorValue
+from surveys import access
+from surveys.forms import ReviewForm, SheetForm
+from surveys.history import sheet_history
+from surveys.models import Conflict, Refused, SurveySheet
+from surveys.views.responses import refuse
+
+
+def _indicator_values(sheet: SurveySheet) -> list[IndicatorValue]:
+    return list(
+        IndicatorValue.objects.filter(period=sheet.period, indicator__item=sheet.item)
+        .select_related("indicator")
+        .order_by("indicator__order")
+    )
+
+
+@login_required
+def sheet_detail(request, pk: int):
+    sheet = access.sheet_for(request.user, pk)
+    review_form = None
+    if access.may_review(request.user, sheet):
+        review_form = ReviewForm(sheet=sheet)
+    return _render_sheet(request, sheet, review_form)
+
+
+def _render_sheet(request, sheet, review_form, status=200):
+    sheet.status_list = list(sheet.statuses.select_related("grade", "schedule_row"))
+    return render(
+        request,
+        "surveys/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "values": _indicator_values(sheet),
+            "history": sheet_history(sheet),
+            "can_edit": access.may_edit(request.user, sheet),
+            "review_form": review_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+def sheet_edit(request, pk: int):
+    sheet = access.sheet_to_fill(request.user, pk)
+    if not sheet.is_fillable:
+        return refuse(request, sheet.state_refusal(), back=sheet.get_absolute_url())
+    values = _indicator_values(sheet)
+    form = SheetForm(request.POST or None, sheet=sheet, indicator_values=values)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet.fill(
+                by=request.user,
+                version=form.cleaned_data["version"],
+                fields=form.sheet_fields(),
+                actuals=form.actuals(),
+                statuses=form.statuses(),
+                submit=form.submitting,
+            )
+        except Refused as error:
+            return refuse(request, error.message, back=sheet.get_absolute_url())
+        except Conflict as error:
+            conflict = _conflict(error, form)
+        else:
+            return _saved(request, sheet, submitted=form.submitting)
+    return render(
+        request,
+        "surveys/sheet_form.html",
+        {"sheet": sheet, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _saved(request, sheet: SurveySheet, *, submitted: bool):
+    """Back to the sheet once submitted; back to the form after a draft."""
+    if submitted:
+        messages.success(
+            request, _("The sheet was submitted to the reform headquarters.")
+        )
+        return redirect(sheet)
+    messages.success(request, _("The draft was saved."))
+    return redirect("surveys:sheet_edit", pk=sheet.pk)
+
+
+def _conflict(error: Conflict, form: SheetForm) -> dict:
+    """What the other person changed, shown above the form that keeps this user's text.
+
+    The form is bound again at the current version, so saving it once more,
+    after reading the other changes, is a deliberate overwrite.
+    """
+    current = error.current
+    loaded = current.history.filter(version=error.loaded_version).first()
+    names = form.sheet_fields_names()
+    changed = [
+        {
+            "label": form.fields[name].label,
+            "theirs": getattr(current, name) or "—",
+        }
+        for name in names
+        if loaded is None
+        or getattr(loaded, f"{name}_id" if name.endswith("grade") else name)
+        != getattr(current, f"{name}_id" if name.endswith("grade") else name)
+    ]
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    editor = (
+        current.history.order_by("-history_date").select_related("history_user").first()
+    )
+    return {
+        "changed": changed,
+        "by": editor.history_user if editor else None,
+        "at": current.updated_at,
+    }
+
+
+@login_required
+def sheet_review(request, pk: int):
+    sheet = access.sheet_to_review(request.user, pk)
+    if request.method != "POST":
+        return redirect(sheet)
+    form = ReviewForm(request.POST, sheet=sheet)
+    if not form.is_valid():
+        return _render_sheet(request, sheet, form, status=400)
+    try:
+        if form.cleaned_data["decision"] == ReviewForm.RETURN:
+            sheet.return_to_division(by=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("The sheet was returned to the division."))
+        else:
+            sheet.accept(
+                by=request.user,
+                grade=form.cleaned_data.get("hq_grade"),
+                reason=form.cleaned_data.get("hq_reason", ""),
+            )
+            messages.success(request, _("The sheet was rated and accepted."))
+    except Refused as error:
+        return refuse(request, error.message, back=sheet.get_absolute_url())
+    return redirect("surveys:queue", pk=sheet.period_id)
