@@ -39,11 +39,14 @@ def create_reference_data() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, with the seed plan loaded once for the whole session.
+    """The test database, migrated, with the seed plan committed once for the session.
 
-    Each plain test runs in a transaction that is rolled back, so every one of
-    them finds the seed as it is loaded here. The reference data is created
-    first in case a reused database (--reuse-db) was left flushed.
+    Each plain (`db`) test runs in a transaction that is rolled back, so each
+    finds the seed as loaded here, whatever the tests before it changed; no
+    on_commit callback runs there unless a test asks for it with
+    django_capture_on_commit_callbacks. pytest-django runs the transactional
+    tests after all plain ones (see seed_plan). The reference data comes first
+    in case --reuse-db hands over a database that a transactional test emptied.
     """
     with django_db_blocker.unblock():
         create_reference_data()
@@ -54,10 +57,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def seed_plan(db):
     """Kodaira's 3rd plan with its published FY2017 year-end results.
 
-    It is in the database from the start of the session. A transactional test
-    commits what it writes and empties every table when it ends, so a
-    transactional test that runs after another finds no seed: it is loaded
-    here again, and that test's own flush removes it.
+    A plain test finds it where django_db_setup committed it. A transactional
+    test commits what it writes and empties every table when it ends, so only
+    the first of them finds the seed: a later one loads it here again, with
+    the reference data, and its own flush removes it.
     """
     plan = Plan.objects.filter(city=CITY, name=PLAN_NAME).first()
     if plan is None:
