@@ -6,9 +6,9 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone, translation
 
-from plans.models import Division
+from plans.models import Division, Plan
 from surveys.models import SurveySheet
-from surveys.seed import load_seed
+from surveys.seed import CITY, PLAN_NAME, load_seed
 from surveys.workflow import open_period
 
 
@@ -24,12 +24,11 @@ def _japanese():
         yield
 
 
-@pytest.fixture
-def reference_data(db):
-    """Rating scales and role groups from the data migrations.
+def create_reference_data() -> None:
+    """Rating scales and role groups, as the data migrations create them.
 
     A transactional test empties every table when it ends, data migrations'
-    rows included; the transactional tests that follow get them back here.
+    rows included; what runs after it gets them back from here.
     """
     for module, function in [
         ("plans.migrations.0002_seed_rating_scales", "create_scales"),
@@ -38,10 +37,36 @@ def reference_data(db):
         getattr(importlib.import_module(module), function)(apps, None)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the seed plan committed once for the session.
+
+    Each plain (`db`) test runs in a transaction that is rolled back, so each
+    finds the seed as loaded here, whatever the tests before it changed; no
+    on_commit callback runs there unless a test asks for it with
+    django_capture_on_commit_callbacks. pytest-django runs the transactional
+    tests after all plain ones (see seed_plan). The reference data comes first
+    in case --reuse-db hands over a database that a transactional test emptied.
+    """
+    with django_db_blocker.unblock():
+        create_reference_data()
+        load_seed()
+
+
 @pytest.fixture
-def seed_plan(reference_data):
-    """Kodaira's 3rd plan with its published FY2017 year-end results."""
-    return load_seed()
+def seed_plan(db):
+    """Kodaira's 3rd plan with its published FY2017 year-end results.
+
+    A plain test finds it where django_db_setup committed it. A transactional
+    test commits what it writes and empties every table when it ends, so only
+    the first of them finds the seed: a later one loads it here again, with
+    the reference data, and its own flush removes it.
+    """
+    plan = Plan.objects.filter(city=CITY, name=PLAN_NAME).first()
+    if plan is None:
+        create_reference_data()
+        plan = load_seed()
+    return plan
 
 
 def make_user(

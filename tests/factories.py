@@ -11,9 +11,85 @@ from plans.models import (
     Period,
     Plan,
     PolicyArea,
+    RatingScale,
     ScheduleRow,
 )
 from surveys.models import SurveySheet
+
+AREAS = ["行政サービスの向上", "財政運営の健全化"]
+# title, division, indicator, its baseline and target, schedule activity; the
+# divisions are not the seed's, so a small plan's staff see their items only.
+ITEMS = [
+    ("窓口サービスの改善", "窓口課", "窓口満足度", "80%", "90%", "番号案内の導入"),
+    ("施設予約のオンライン化", "施設予約課", "オンライン予約の割合", "30%", "60%", "予約システムの更新"),
+    ("使用料の見直し", "料金企画課", "見直した使用料の数", "0件", "12件", "算定方法の検討"),
+]  # fmt: skip
+
+
+def make_plan(
+    *,
+    items: int = 3,
+    areas: int = 1,
+    rated_per: str = Plan.RatingTarget.ITEM,
+    second_round: bool = True,
+    numbered: bool = True,
+    city: str = "テスト市",
+    name: str = "行財政改革プラン",
+    first_fiscal_year: int = 2024,
+    last_fiscal_year: int = 2027,
+    **fields,
+) -> Plan:
+    """A small plan: `items` items, each with a division, an indicator and a schedule row.
+
+    The items are spread over `areas` areas (one or two) and named after
+    ITEMS, item 1 first ("窓口サービスの改善" of 窓口課). A plan rated per item
+    uses the S/A/B scale; one rated per schedule row, the ◎/○/△/× scale.
+    Other Plan fields (cadence, sheet_fields, previous_plan) go in `fields`.
+    """
+    scale = "sab" if rated_per == Plan.RatingTarget.ITEM else "status4"
+    plan = Plan.objects.create(
+        city=city,
+        name=name,
+        first_fiscal_year=first_fiscal_year,
+        last_fiscal_year=last_fiscal_year,
+        rating_scale=RatingScale.objects.get(code=scale),
+        rating_target=rated_per,
+        second_round=second_round,
+        numbered_items=numbered,
+        **fields,
+    )
+    area_list = [
+        PolicyArea.objects.create(plan=plan, name=area_name, order=order)
+        for order, area_name in enumerate(AREAS[:areas], start=1)
+    ]
+    for k in range(1, items + 1):
+        _add_item(plan, area_list[(k - 1) * areas // items], k)
+    return plan
+
+
+def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
+    """Item k, from ITEMS in turn; past the last, its titles end in (k)."""
+    title, division, indicator, baseline, target, activity = ITEMS[(k - 1) % len(ITEMS)]
+    suffix = f"（{k}）" if k > len(ITEMS) else ""
+    item = Item.objects.create(
+        plan=plan, area=area, number=str(k), title=title + suffix, order=k
+    )
+    ItemDivision.objects.create(
+        item=item, division=Division.objects.get_or_create(name=division)[0]
+    )
+    Indicator.objects.create(
+        item=item,
+        marker="①",
+        name=indicator,
+        baseline_text=baseline,
+        target_text=target,
+    )
+    ScheduleRow.objects.create(
+        item=item,
+        activity=activity + suffix,
+        years={str(year): "実施" for year in plan.fiscal_years},
+    )
+    return item
 
 
 def scaled_copy(plan: Plan, factor: int) -> Plan:

@@ -37,8 +37,9 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import Division, Item, Period, Plan, PolicyArea
+from plans.models import Division, Item, Period, Plan
 from surveys.models import ScheduleStatus, SurveySheet
+from tests.factories import make_plan
 
 ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
 
@@ -200,18 +201,16 @@ def make_samples(seed_plan, own_sheet):
     """Arguments of the URLs in the table, by name."""
     published = Period.objects.get(plan=seed_plan, state=Period.State.PUBLISHED)
     # A plan whose only period is still open: public, but nothing published yet.
-    draft_plan = Plan.objects.create(
+    draft_plan = make_plan(
+        items=1,
         city="小平市",
         name="未公表のプラン",
         first_fiscal_year=2021,
         last_fiscal_year=2024,
-        rating_scale=seed_plan.rating_scale,
     )
     Period.objects.create(
         plan=draft_plan, fiscal_year=2021, half="first", state=Period.State.OPEN
     )
-    area = PolicyArea.objects.create(plan=draft_plan, name="分野", order=1)
-    Item.objects.create(plan=draft_plan, area=area, number="1", title="項目", order=1)
     samples = {
         "plan": seed_plan.pk,
         "draft_plan": draft_plan.pk,

@@ -4,17 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
-from plans.models import (
-    Division,
-    Indicator,
-    Item,
-    ItemDivision,
-    Plan,
-    PolicyArea,
-    RatingScale,
-)
-from tests.conftest import make_user
+from tests.conftest import create_reference_data, make_user
+from tests.factories import make_plan
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -56,21 +49,16 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def small_plan(reference_data):
-    """One area, one item of 窓口課 with one indicator."""
-    plan = Plan.objects.create(
-        city="テスト市", name="行財政改革プラン", first_fiscal_year=2024, last_fiscal_year=2027,
-        rating_scale=RatingScale.objects.get(code="sab"),
-    )  # fmt: skip
-    area = PolicyArea.objects.create(plan=plan, name="行政サービスの向上", order=1)
-    item = Item.objects.create(
-        plan=plan, area=area, number="1", title="窓口サービスの改善", order=1
-    )
-    division = Division.objects.create(name="窓口課")
-    ItemDivision.objects.create(item=item, division=division)
-    Indicator.objects.create(
-        item=item, marker="①", name="窓口満足度", baseline_text="80%", target_text="90%"
-    )
+def small_plan(transactional_db):
+    """The only plan in the database: one item of 窓口課, its indicator and schedule row.
+
+    The first transactional test of a session still finds the seed plan loaded
+    for the plain tests: the tables are emptied first, as a transactional test
+    leaves them, so the browser sees this plan alone whatever ran before.
+    """
+    call_command("flush", interactive=False, verbosity=0)
+    create_reference_data()
+    plan = make_plan(items=1)
     make_user("madoguchi", divisions=["窓口課"], last_name="窓口 花子")
     make_user("hq", group="行革本部", last_name="行革 太郎")
     return plan

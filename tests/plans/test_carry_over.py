@@ -11,22 +11,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans import workbook
 from plans.carry import carry_over
-from plans.models import Item, Plan, PolicyArea
+from plans.models import Item, Plan
+from tests.factories import make_plan
 from tests.html import soup
 
 
 @pytest.fixture
 def fourth_plan(seed_plan):
-    plan = Plan.objects.create(
+    """The plan after the seed's: one area, no items yet."""
+    return make_plan(
+        items=0,
         city=seed_plan.city,
         name="第4次行財政再構築プラン",
         first_fiscal_year=2021,
         last_fiscal_year=2024,
-        rating_scale=seed_plan.rating_scale,
         previous_plan=seed_plan,
     )
-    PolicyArea.objects.create(plan=plan, name="持続可能な行財政運営", order=1)
-    return plan
 
 
 def lineage_links(client, item) -> list[tuple[str, str | None]]:

@@ -112,7 +112,7 @@ def shape_workbook() -> bytes:
 
 
 @pytest.fixture
-def other_plan(reference_data) -> Plan:
+def other_plan(db) -> Plan:
     draft = workbook.read_workbook(SimpleUploadedFile("plan.xlsx", shape_workbook()))
     return workbook.import_plan(draft, dry_run=False).plan
 
