@@ -28,9 +28,13 @@ import random
 import re
 import time
 from html.parser import HTMLParser
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
+from urllib.parse import urlencode
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser
+from locust import between
+from locust import events
+from locust import task
 from locust.exception import StopUser
 
 with open(os.environ["BENCH_LOAD_FIXTURE"], encoding="utf-8") as fixture_file:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import argparse
 
-from _setup import median_time, setup_django
+from _setup import median_time
+from _setup import setup_django
 
 
 def main() -> None:
@@ -28,14 +29,16 @@ def main() -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.template.loader import render_to_string
-    from django.test import Client, RequestFactory
+    from django.test import Client
+    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
     from django.utils import translation
 
     from plans.models import Period
     from public.views import plan_page
     from surveys.seed import load_seed
-    from tests.factories import add_period, scaled_copy
+    from tests.factories import add_period
+    from tests.factories import scaled_copy
 
     translation.activate("ja")
     seed = load_seed()

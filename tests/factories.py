@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from plans.models import (
-    Division,
-    Indicator,
-    IndicatorValue,
-    Item,
-    ItemDivision,
-    Period,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
+from plans.models import Division
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
 from surveys.models import SurveySheet
 
 AREAS = ["行政サービスの向上", "財政運営の健全化"]

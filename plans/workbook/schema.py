@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    Item,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import Item
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
 from reformtracker.lib.fiscal import fiscal_year_label
 
 YES = "○"

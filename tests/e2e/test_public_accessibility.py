@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from plans.models import Item, Period
+from plans.models import Item
+from plans.models import Period
 from tests.factories import add_period
 
 pytestmark = pytest.mark.django_db(transaction=True)

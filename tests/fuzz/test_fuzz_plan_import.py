@@ -40,25 +40,31 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import event, example, given, settings
+from hypothesis import event
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from plans import admin_workbook, workbook
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    IndicatorValue,
-    Item,
-    Plan,
-    PolicyArea,
-    ScheduleRow,
-)
+from plans import admin_workbook
+from plans import workbook
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import ScheduleRow
 from reformtracker.lib import xlsx
-from tests.fuzz import FUZZ, examples
+from tests.fuzz import FUZZ
+from tests.fuzz import examples
 from tests.html import soup
-from tests.plans.test_workbook import TABLES, as_upload, problems_shown, row_of
+from tests.plans.test_workbook import TABLES
+from tests.plans.test_workbook import as_upload
+from tests.plans.test_workbook import problems_shown
+from tests.plans.test_workbook import row_of
 
 SHEETS = ["プラン", "評価区分", "分野", "所管課", "取組項目", "指標", "工程表", "説明"]
 DATA_SHEETS = SHEETS[:-1]

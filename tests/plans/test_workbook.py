@@ -11,17 +11,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import workbook
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    Item,
-    ItemDivision,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
 from surveys.models import SurveySheet
 from tests.html import soup
 

@@ -7,7 +7,8 @@ import pytest
 from plans.models import Period
 from public.charts import text_colour
 from tests.factories import add_period
-from tests.html import soup, table_rows
+from tests.html import soup
+from tests.html import table_rows
 
 SEED_AREA_COUNTS = {
     "地域協働の推進": [1, 4, 2],

@@ -21,9 +21,11 @@ from plans import workbook
 from plans.models import Plan
 from surveys import reports
 from surveys.models import SurveySheet
-from surveys.workflow import open_period, publish_period
+from surveys.workflow import open_period
+from surveys.workflow import publish_period
 from tests.conftest import make_user
-from tests.html import soup, text
+from tests.html import soup
+from tests.html import text
 
 HEADINGS = [
     ("Ⅰ", "行政運営の改革", ""),

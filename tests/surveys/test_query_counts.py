@@ -4,7 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import Period
-from tests.factories import add_period, scaled_copy
+from tests.factories import add_period
+from tests.factories import scaled_copy
 from tests.html import table_rows
 
 

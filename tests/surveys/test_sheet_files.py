@@ -16,13 +16,20 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
-from plans.models import IndicatorValue, Period
-from reformtracker.lib.uploads import MEGABYTE, Problem
-from surveys import reports, sheetfiles
-from surveys.models import Conflict, SurveySheet
-from tests.html import soup, table_rows, text
+from plans.models import IndicatorValue
+from plans.models import Period
+from reformtracker.lib.uploads import MEGABYTE
+from reformtracker.lib.uploads import Problem
+from surveys import reports
+from surveys import sheetfiles
+from surveys.models import Conflict
+from surveys.models import SurveySheet
+from tests.html import soup
+from tests.html import table_rows
+from tests.html import text
 
 MESSAGES = {
     "not_xlsx": "The file is not an Excel workbook (.xlsx). If it was saved as .xls "

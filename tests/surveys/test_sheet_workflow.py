@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from plans.models import IndicatorValue, Period
-from surveys.models import Refused, SurveySheet
+from plans.models import IndicatorValue
+from plans.models import Period
+from surveys.models import Refused
+from surveys.models import SurveySheet
 from surveys.workflow import publish_period
 from tests.html import text
 
