@@ -34,21 +34,14 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import translation
 
-    from plans.models import Period
     from public.views import plan_page
     from surveys.seed import load_seed
-    from tests.factories import add_period
+    from tests.factories import add_published_period
     from tests.factories import scaled_copy
 
     translation.activate("ja")
     seed = load_seed()
-    add_period(
-        seed,
-        fiscal_year=2018,
-        state=Period.State.PUBLISHED,
-        text="実施",
-        grade_code="A",
-    )
+    add_published_period(seed, grade_code="A")
     factors = [int(f) for f in args.factors.split(",")]
     plans = [(f, seed if f == 1 else scaled_copy(seed, f)) for f in factors]
 

@@ -215,3 +215,20 @@ def add_period(
         for indicator in Indicator.objects.filter(item__plan=plan)
     )
     return period
+
+
+def add_published_period(
+    plan: Plan,
+    *,
+    fiscal_year: int = 2018,
+    text: str = "実施",
+    grade_code: str | None = None,
+) -> Period:
+    """A published first half (FY2018: the seed's second results), every sheet saying `text`."""
+    return add_period(
+        plan,
+        fiscal_year=fiscal_year,
+        state=Period.State.PUBLISHED,
+        text=text,
+        grade_code=grade_code,
+    )
