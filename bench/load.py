@@ -53,7 +53,8 @@ import tempfile
 import time
 import unicodedata
 import urllib.request
-from collections import Counter, defaultdict
+from collections import Counter
+from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
@@ -309,7 +310,8 @@ def prepare(staff: int, wait: list[float]) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from plans.models import Period, Plan
+    from plans.models import Period
+    from plans.models import Plan
     from surveys.workflow import open_period
 
     call_command("migrate", verbosity=0)

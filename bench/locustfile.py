@@ -28,9 +28,13 @@ import random
 import re
 import time
 from html.parser import HTMLParser
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
+from urllib.parse import urlencode
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser
+from locust import between
+from locust import events
+from locust import task
 from locust.exception import StopUser
 
 with open(os.environ["BENCH_LOAD_FIXTURE"], encoding="utf-8") as fixture_file:
@@ -218,20 +222,24 @@ class DivisionStaff(FastHttpUser):
         if not form:
             raise StopUser()
         form.update(username=self.username, password=slot["password"])
-        with self.client.post(
-            "/accounts/login/",
-            data=urlencode(form),
-            headers=FORM,
-            name="login",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
+        with self.post_form("/accounts/login/", form, "login") as response:
             if response.status_code == 302:
                 response.success()
             else:
                 # Not again: django-axes locks the account after repeated failures.
                 response.failure(f"login refused: HTTP {response.status_code}")
                 raise StopUser()
+
+    def post_form(self, url: str, form: dict[str, str], name: str):
+        """POST `form` as the browser does; the redirect is left to check."""
+        return self.client.post(
+            url,
+            data=urlencode(form),
+            headers=FORM,
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        )
 
     @task
     def save_sheet(self):
@@ -255,14 +263,7 @@ class DivisionStaff(FastHttpUser):
         form.update(done_text=text, action="save")
         self.saved["sent"] += 1
         self.saved["texts"].append(text)
-        with self.client.post(
-            self.edit_url,
-            data=urlencode(form),
-            headers=FORM,
-            name="sheet save",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
+        with self.post_form(self.edit_url, form, "sheet save") as response:
             location = response.headers.get("Location") or ""
             if response.status_code == 302 and location.endswith(self.edit_url):
                 response.success()

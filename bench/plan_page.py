@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import argparse
 
-from _setup import median_time, setup_django
+from _setup import median_time
+from _setup import setup_django
 
 
 def main() -> None:
@@ -28,24 +29,19 @@ def main() -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.template.loader import render_to_string
-    from django.test import Client, RequestFactory
+    from django.test import Client
+    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
     from django.utils import translation
 
-    from plans.models import Period
     from public.views import plan_page
     from surveys.seed import load_seed
-    from tests.factories import add_period, scaled_copy
+    from tests.factories import add_published_period
+    from tests.factories import scaled_copy
 
     translation.activate("ja")
     seed = load_seed()
-    add_period(
-        seed,
-        fiscal_year=2018,
-        state=Period.State.PUBLISHED,
-        text="実施",
-        grade_code="A",
-    )
+    add_published_period(seed, grade_code="A")
     factors = [int(f) for f in args.factors.split(",")]
     plans = [(f, seed if f == 1 else scaled_copy(seed, f)) for f in factors]
 

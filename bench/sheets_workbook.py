@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import io
 
-from _setup import median_time, setup_django
+from _setup import median_time
+from _setup import setup_django
 
 
 def main() -> None:

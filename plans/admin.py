@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
+from django.contrib.auth.models import User
 from django.urls import path
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
@@ -13,20 +14,19 @@ from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import admin_workbook
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    IndicatorValue,
-    Item,
-    ItemDivision,
-    Period,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
-from reformtracker.lib.uploads import UploadRejected, checked_bytes
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
+from reformtracker.lib.uploads import UploadRejected
+from reformtracker.lib.uploads import checked_bytes
 
 
 class GradeInline(admin.TabularInline):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from plans.models import Item, ItemDivision, Plan, PolicyArea
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Plan
+from plans.models import PolicyArea
 
 
 @transaction.atomic

@@ -8,16 +8,21 @@ reader reads instead of the picture. Templates in templates/charts/ draw them.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import ClassVar
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from plans.models import Grade, Period
+from plans.models import Grade
+from plans.models import Period
 from reformtracker.lib.labels import period_label
-from surveys.models import ScheduleStatus, SurveySheet
-from surveys.progress import ItemReport, PlanProgress, result_grades
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
+from surveys.progress import ItemReport
+from surveys.progress import PlanProgress
+from surveys.progress import result_grades
 
 # Layout of a stacked-bar chart, in pixels: a label line, then the bar.
 ROW_HEIGHT = 60

@@ -14,10 +14,14 @@ from __future__ import annotations
 import csv
 import io
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 from reformtracker.lib.fiscal import fiscal_year_label
-from reformtracker.lib.labels import SHEET_TEXTS, in_japanese
-from surveys.progress import plan_progress, published_periods, sheets_by_item_and_period
+from reformtracker.lib.labels import SHEET_TEXTS
+from reformtracker.lib.labels import in_japanese
+from surveys.progress import plan_progress
+from surveys.progress import published_periods
+from surveys.progress import sheets_by_item_and_period
 
 # key, Japanese label (the data dictionary)
 COLUMNS = [

@@ -14,7 +14,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reformtracker.lib.labels import item_ref
-from surveys.progress import AreaProgress, ItemRow, PlanProgress
+from surveys.progress import AreaProgress
+from surveys.progress import ItemRow
+from surveys.progress import PlanProgress
 
 NOT_RATED = "none"
 TAGS = {

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count
+from django.db.models import Prefetch
+from django.db.models import Q
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
 
-from plans.models import Item, Period, Plan
-from public import charts, opendata
+from plans.models import Item
+from plans.models import Period
+from plans.models import Plan
+from public import charts
+from public import opendata
 from public.search import PlanSearchForm
 from surveys import access
-from surveys.progress import item_report, plan_progress, published_periods
+from surveys.progress import item_report
+from surveys.progress import plan_progress
+from surveys.progress import published_periods
 
 
 def plan_list(request):

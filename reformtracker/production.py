@@ -13,7 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ.setdefault("DB", "postgres")
 
 from reformtracker.settings import *  # noqa: E402, F403
-from reformtracker.settings import STORAGES, envbool, envlist  # noqa: E402
+from reformtracker.settings import STORAGES  # noqa: E402
+from reformtracker.settings import envbool  # noqa: E402
+from reformtracker.settings import envlist  # noqa: E402
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production.")

@@ -13,12 +13,14 @@ that says who may use it.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 
 # surveys.models asks this module who a user is, so it is imported as a module
 # and its classes are read when a function runs, after both modules are loaded.

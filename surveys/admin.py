@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from surveys.models import ScheduleStatus, SurveySheet
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
 
 
 @admin.register(SurveySheet)

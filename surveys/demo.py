@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import Division, Period, Plan
+from plans.models import Division
+from plans.models import Period
+from plans.models import Plan
 from surveys.workflow import open_period
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose, demo machines only

@@ -6,9 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
-from plans.models import Division, Period, Plan, PolicyArea
+from plans.models import Division
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
 from reformtracker.lib import uploads
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXTS

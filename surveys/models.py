@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import Grade, IndicatorValue, Item, Period, ScheduleRow
+from plans.models import Grade
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import Period
+from plans.models import ScheduleRow
 from surveys import access
 from surveys.mail import send_returned_notice
 

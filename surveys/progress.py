@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.db.models import Prefetch
 
-from plans.models import Grade, IndicatorValue, Item, Period, Plan, PolicyArea
-from surveys.models import ScheduleStatus, SurveySheet
+from plans.models import Grade
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
 
 
 def published_periods(plan: Plan) -> list[Period]:

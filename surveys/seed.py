@@ -11,20 +11,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    IndicatorValue,
-    Item,
-    ItemDivision,
-    Period,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
-from reformtracker.lib.text import clean, parse_quantity
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
+from reformtracker.lib.text import clean
+from reformtracker.lib.text import parse_quantity
 from surveys.models import SurveySheet
 
 SEED_PATH = Path(settings.BASE_DIR) / "fixtures" / "kodaira-3rd-plan-fy2017.json"

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,17 +24,19 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plans.models import IndicatorValue, Period
+from plans.models import IndicatorValue
+from plans.models import Period
 from reformtracker.lib import xlsx
-from reformtracker.lib.uploads import (
-    Problem,
-    UploadRejected,
-    cell_text,
-    is_formula,
-    open_workbook,
-)
-from surveys import access, reports
-from surveys.forms import ACTUAL_LIMIT, SHEET_LABELS, TEXT_LIMIT
+from reformtracker.lib.uploads import Problem
+from reformtracker.lib.uploads import UploadRejected
+from reformtracker.lib.uploads import cell_text
+from reformtracker.lib.uploads import is_formula
+from reformtracker.lib.uploads import open_workbook
+from surveys import access
+from surveys import reports
+from surveys.forms import ACTUAL_LIMIT
+from surveys.forms import SHEET_LABELS
+from surveys.forms import TEXT_LIMIT
 from surveys.models import SurveySheet
 
 META = "_meta"

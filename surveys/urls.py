@@ -1,6 +1,10 @@
-from django.urls import include, path
+from django.urls import include
+from django.urls import path
 
-from surveys.views import dashboard, files, periods, sheets
+from surveys.views import dashboard
+from surveys.views import files
+from surveys.views import periods
+from surveys.views import sheets
 
 app_name = "surveys"
 

@@ -10,9 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from plans.models import Division, IndicatorValue, Item, Period, Plan
+from plans.models import Division
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import Period
+from plans.models import Plan
 from surveys import access
-from surveys.models import Refused, SurveySheet
+from surveys.models import Refused
+from surveys.models import SurveySheet
 
 
 def previous_period(period: Period) -> Period | None:

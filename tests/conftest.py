@@ -3,12 +3,17 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group, User
-from django.utils import timezone, translation
+from django.contrib.auth.models import Group
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils import translation
 
-from plans.models import Division, Plan
+from plans.models import Division
+from plans.models import Plan
 from surveys.models import SurveySheet
-from surveys.seed import CITY, PLAN_NAME, load_seed
+from surveys.seed import CITY
+from surveys.seed import PLAN_NAME
+from surveys.seed import load_seed
 from surveys.workflow import open_period
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from plans.models import (
-    Division,
-    Indicator,
-    IndicatorValue,
-    Item,
-    ItemDivision,
-    Period,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
+from django.db.models import Model
+
+from plans.models import Division
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
 from surveys.models import SurveySheet
 
 AREAS = ["行政サービスの向上", "財政運営の健全化"]
@@ -99,140 +99,92 @@ def scaled_copy(plan: Plan, factor: int) -> Plan:
     indicators, values, schedule rows and sheets, so the new plan is `factor`
     times the size of the original in every table a page reads.
     """
-    new = Plan.objects.create(
-        city=plan.city,
-        name=f"{plan.name} ×{factor}",
-        first_fiscal_year=plan.first_fiscal_year,
-        last_fiscal_year=plan.last_fiscal_year,
-        rating_scale=plan.rating_scale,
-        cadence=plan.cadence,
-    )
-    periods = {
-        p.pk: Period.objects.create(
-            plan=new,
-            fiscal_year=p.fiscal_year,
-            half=p.half,
-            state=p.state,
-            deadline=p.deadline,
-            published_at=p.published_at,
-        )
-        for p in plan.periods.all()
-    }
+    new = _copy(plan, name=f"{plan.name} ×{factor}")
+    new.save()
+    period_copies = _save_copies(list(plan.periods.all()), plan=new)
     areas = list(plan.areas.order_by("order"))
     items = list(plan.items.order_by("order"))
     links = list(ItemDivision.objects.filter(item__plan=plan))
+    divisions = list(Division.objects.filter(pk__in={li.division_id for li in links}))
     indicators = list(Indicator.objects.filter(item__plan=plan))
     values = list(IndicatorValue.objects.filter(indicator__item__plan=plan))
     rows = list(ScheduleRow.objects.filter(item__plan=plan))
     sheets = list(SurveySheet.objects.filter(item__plan=plan))
-    divisions = {link.division_id: link.division for link in links}
     for k in range(factor):
-        area_map = dict(
-            zip(
-                [a.pk for a in areas],
-                PolicyArea.objects.bulk_create(
-                    PolicyArea(
-                        plan=new, name=f"{a.name} ({k + 1})", order=k * 100 + a.order
-                    )
-                    for a in areas
-                ),
-                strict=True,
-            )
+        area_copies = _save_copies(
+            areas,
+            plan=new,
+            name=lambda area: f"{area.name} ({k + 1})",
+            order=lambda area: k * 100 + area.order,
         )
-        item_map = dict(
-            zip(
-                [i.pk for i in items],
-                Item.objects.bulk_create(
-                    Item(
-                        plan=new,
-                        area=area_map[i.area_id],
-                        number=f"{k + 1}.{i.number}",
-                        title=i.title,
-                        purpose=i.purpose,
-                        is_new=i.is_new,
-                        is_follow_up=i.is_follow_up,
-                        order=k * 1000 + i.order,
-                    )
-                    for i in items
-                ),
-                strict=True,
-            )
+        _point_at_copies(area_copies, "parent")
+        item_copies = _save_copies(
+            items,
+            plan=new,
+            area=lambda item: area_copies[item.area_id],
+            number=lambda item: f"{k + 1}.{item.number}",
+            order=lambda item: k * 1000 + item.order,
         )
-        for i in items:
-            copy = item_map[i.pk]
-            copy.parent = item_map.get(i.parent_id)
-            copy.relisted_from = item_map.get(i.relisted_from_id)
-        Item.objects.bulk_update(item_map.values(), ["parent", "relisted_from"])
-        division_map = dict(
-            zip(
-                divisions,
-                Division.objects.bulk_create(
-                    Division(name=f"{d.name} ({new.pk}-{k + 1})")
-                    for d in divisions.values()
-                ),
-                strict=True,
-            )
+        _point_at_copies(item_copies, "parent", "relisted_from")
+        division_copies = _save_copies(
+            divisions, name=lambda division: f"{division.name} ({new.pk}-{k + 1})"
         )
-        ItemDivision.objects.bulk_create(
-            ItemDivision(
-                item=item_map[link.item_id],
-                division=division_map[link.division_id],
-                order=link.order,
-            )
-            for link in links
+        _save_copies(
+            links,
+            item=lambda link: item_copies[link.item_id],
+            division=lambda link: division_copies[link.division_id],
         )
-        indicator_map = dict(
-            zip(
-                [i.pk for i in indicators],
-                Indicator.objects.bulk_create(
-                    Indicator(
-                        item=item_map[i.item_id],
-                        marker=i.marker,
-                        name=i.name,
-                        unit=i.unit,
-                        baseline_text=i.baseline_text,
-                        target_text=i.target_text,
-                        order=i.order,
-                    )
-                    for i in indicators
-                ),
-                strict=True,
-            )
+        indicator_copies = _save_copies(
+            indicators, item=lambda indicator: item_copies[indicator.item_id]
         )
-        IndicatorValue.objects.bulk_create(
-            IndicatorValue(
-                indicator=indicator_map[v.indicator_id],
-                period=periods[v.period_id],
-                text=v.text,
-                value=v.value,
-            )
-            for v in values
+        _save_copies(
+            values,
+            indicator=lambda value: indicator_copies[value.indicator_id],
+            period=lambda value: period_copies[value.period_id],
         )
-        ScheduleRow.objects.bulk_create(
-            ScheduleRow(
-                item=item_map[r.item_id],
-                activity=r.activity,
-                years=r.years,
-                order=r.order,
-            )
-            for r in rows
-        )
-        SurveySheet.objects.bulk_create(
-            SurveySheet(
-                item=item_map[s.item_id],
-                period=periods[s.period_id],
-                state=s.state,
-                plan_text=s.plan_text,
-                done_text=s.done_text,
-                next_text=s.next_text,
-                division_grade_id=s.division_grade_id,
-                division_reason=s.division_reason,
-                hq_grade_id=s.hq_grade_id,
-                hq_reason=s.hq_reason,
-            )
-            for s in sheets
+        _save_copies(rows, item=lambda row: item_copies[row.item_id])
+        _save_copies(
+            sheets,
+            item=lambda sheet: item_copies[sheet.item_id],
+            period=lambda sheet: period_copies[sheet.period_id],
         )
     return new
+
+
+def _copy(original: Model, **changes) -> Model:
+    """An unsaved copy of `original`: its field values but the primary key and `changes`."""
+    values = {
+        field.attname: getattr(original, field.attname)
+        for field in original._meta.concrete_fields
+        if not field.primary_key and field.name not in changes
+    }
+    return type(original)(**values, **changes)
+
+
+def _save_copies(originals: list[Model], **changes) -> dict[int, Model]:
+    """Save a copy of each original in one query; map each original's pk to its copy.
+
+    A change is a value, or a function that gives the value for an original.
+    """
+    if not originals:
+        return {}
+    copies = type(originals[0]).objects.bulk_create(
+        _copy(
+            row, **{name: c(row) if callable(c) else c for name, c in changes.items()}
+        )
+        for row in originals
+    )
+    return dict(zip([row.pk for row in originals], copies, strict=True))
+
+
+def _point_at_copies(copies: dict[int, Model], *fields: str) -> None:
+    """Point links within one table (an item's parent) from the originals to the copies."""
+    rows = list(copies.values())
+    for row in rows:
+        for name in fields:
+            setattr(row, name, copies.get(getattr(row, f"{name}_id")))
+    if rows:
+        type(rows[0]).objects.bulk_update(rows, fields)
 
 
 def add_period(
@@ -249,23 +201,34 @@ def add_period(
         plan=plan, fiscal_year=fiscal_year, half=half, state=state
     )
     grade = plan.rating_scale.grades.get(code=grade_code) if grade_code else None
-    items = plan.items.filter(relisted_from=None)
+    texts = dict.fromkeys(
+        ["plan_text", "done_text", "next_text", "division_reason", "hq_reason"], text
+    )
     SurveySheet.objects.bulk_create(
         SurveySheet(
-            item=item,
-            period=period,
-            plan_text=text,
-            done_text=text,
-            next_text=text,
-            division_grade=grade,
-            division_reason=text,
-            hq_grade=grade,
-            hq_reason=text,
+            item=item, period=period, division_grade=grade, hq_grade=grade, **texts
         )
-        for item in items
+        for item in plan.items.filter(relisted_from=None)
     )
     IndicatorValue.objects.bulk_create(
         IndicatorValue(indicator=indicator, period=period, text=text)
         for indicator in Indicator.objects.filter(item__plan=plan)
     )
     return period
+
+
+def add_published_period(
+    plan: Plan,
+    *,
+    fiscal_year: int = 2018,
+    text: str = "実施",
+    grade_code: str | None = None,
+) -> Period:
+    """A published first half (FY2018: the seed's second results), every sheet saying `text`."""
+    return add_period(
+        plan,
+        fiscal_year=fiscal_year,
+        state=Period.State.PUBLISHED,
+        text=text,
+        grade_code=grade_code,
+    )

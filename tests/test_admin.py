@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from plans.models import Division
-from surveys.models import ScheduleStatus, SurveySheet
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
 
 # Historical records are read through their model's history page, not an admin of their own.
 OUR_MODELS = [

@@ -2,15 +2,21 @@
 
 import datetime
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
+from django.contrib.auth.models import User
 from django.urls import reverse
 
-from plans.models import Division, IndicatorValue, Item
+from plans.models import Division
+from plans.models import IndicatorValue
+from plans.models import Item
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
 from tests.conftest import make_user
 from tests.html import soup
-from tests.plans.test_workbook import as_upload, edited, row_of, seed_export  # noqa: F401
+from tests.plans.test_workbook import as_upload  # noqa: F401
+from tests.plans.test_workbook import edited  # noqa: F401
+from tests.plans.test_workbook import row_of  # noqa: F401
+from tests.plans.test_workbook import seed_export  # noqa: F401
 
 
 def test_admin_edit_is_kept_with_its_author(client, administrator, seed_plan):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from tests.html import soup, text
+from tests.html import soup
+from tests.html import text
 
 ROOT = Path(__file__).resolve().parents[1]
 

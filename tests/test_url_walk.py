@@ -33,12 +33,18 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import reverse
 from django.urls.resolvers import LocalePrefixPattern
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import Division, Item, Period, Plan
-from surveys.models import ScheduleStatus, SurveySheet
+from plans.models import Division
+from plans.models import Item
+from plans.models import Period
+from plans.models import Plan
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
 from tests.factories import make_plan
 
 ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]

@@ -12,16 +12,17 @@ the rest of the project imports them from here, and the migrations name
 """
 
 from plans.models.divisions import Division
-from plans.models.periods import IndicatorValue, Period
-from plans.models.plan import Plan, default_sheet_fields
-from plans.models.scales import Grade, RatingScale
-from plans.models.structure import (
-    Indicator,
-    Item,
-    ItemDivision,
-    PolicyArea,
-    ScheduleRow,
-)
+from plans.models.periods import IndicatorValue
+from plans.models.periods import Period
+from plans.models.plan import Plan
+from plans.models.plan import default_sheet_fields
+from plans.models.scales import Grade
+from plans.models.scales import RatingScale
+from plans.models.structure import Indicator
+from plans.models.structure import Item
+from plans.models.structure import ItemDivision
+from plans.models.structure import PolicyArea
+from plans.models.structure import ScheduleRow
 
 __all__ = [
     "Division",

@@ -7,7 +7,8 @@ edit which sheets; every change to them is kept.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history import register

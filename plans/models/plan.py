@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.models.scales import RatingScale
-from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD, SHEET_TEXTS, SheetText
+from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
+from reformtracker.lib.labels import SHEET_TEXTS
+from reformtracker.lib.labels import SheetText
 
 
 def default_sheet_fields() -> list[dict]:

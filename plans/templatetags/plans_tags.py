@@ -1,7 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
-from reformtracker.lib import fiscal, labels
+from reformtracker.lib import fiscal
+from reformtracker.lib import labels
 
 register = template.Library()
 

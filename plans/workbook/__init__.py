@@ -12,10 +12,18 @@ preview lists exactly what the confirmation will do (changes).
 
 from plans.workbook.apply import import_plan
 from plans.workbook.cells import to_cell
-from plans.workbook.changes import Change, Changes
+from plans.workbook.changes import Change
+from plans.workbook.changes import Changes
 from plans.workbook.export import export_plan
-from plans.workbook.read import PlanDraft, Reader, WorkbookInvalid, read_workbook
-from plans.workbook.schema import SHEETS, Column, Sheet, schedule_sheet, year_header
+from plans.workbook.read import PlanDraft
+from plans.workbook.read import Reader
+from plans.workbook.read import WorkbookInvalid
+from plans.workbook.read import read_workbook
+from plans.workbook.schema import SHEETS
+from plans.workbook.schema import Column
+from plans.workbook.schema import Sheet
+from plans.workbook.schema import schedule_sheet
+from plans.workbook.schema import year_header
 
 __all__ = [
     "SHEETS",

@@ -10,15 +10,25 @@ confirmation will do.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError
+from django.db.models import RestrictedError
 from django.utils.translation import gettext as _
 
-from plans.models import Division, Grade, Plan, PolicyArea, RatingScale
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
 from plans.workbook.apply_items import ItemImport
 from plans.workbook.changes import Changes
-from plans.workbook.read import PlanDraft, WorkbookInvalid
-from plans.workbook.schema import AREAS, DIVISIONS, PLAN, SCALE
-from plans.workbook.sync import merge, sync
+from plans.workbook.read import PlanDraft
+from plans.workbook.read import WorkbookInvalid
+from plans.workbook.schema import AREAS
+from plans.workbook.schema import DIVISIONS
+from plans.workbook.schema import PLAN
+from plans.workbook.schema import SCALE
+from plans.workbook.sync import merge
+from plans.workbook.sync import sync
 
 
 def import_plan(draft: PlanDraft, *, dry_run: bool) -> Changes:

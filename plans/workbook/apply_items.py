@@ -11,18 +11,21 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from plans.models import (
-    Indicator,
-    IndicatorValue,
-    Item,
-    ItemDivision,
-    Plan,
-    ScheduleRow,
-)
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Plan
+from plans.models import ScheduleRow
 from plans.workbook.changes import Changes
 from plans.workbook.read import PlanDraft
-from plans.workbook.schema import INDICATORS, ITEMS, SCHEDULE
-from plans.workbook.sync import delete_positional, merge, sync, sync_positional
+from plans.workbook.schema import INDICATORS
+from plans.workbook.schema import ITEMS
+from plans.workbook.schema import SCHEDULE
+from plans.workbook.sync import delete_positional
+from plans.workbook.sync import merge
+from plans.workbook.sync import sync
+from plans.workbook.sync import sync_positional
 
 
 class ItemImport:

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from plans.workbook.schema import NO, NO_WORDS, YES, YES_WORDS, Column
-from reformtracker.lib.uploads import cell_text, is_formula
+from plans.workbook.schema import NO
+from plans.workbook.schema import NO_WORDS
+from plans.workbook.schema import YES
+from plans.workbook.schema import YES_WORDS
+from plans.workbook.schema import Column
+from reformtracker.lib.uploads import cell_text
+from reformtracker.lib.uploads import is_formula
 
 LIST_SPLIT = re.compile(r"[、,，\n]")
 # The decimal places of the indicators' numbers (Indicator.baseline_value).

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
 
 from plans.models import Plan
-from plans.workbook.schema import NO, SCHEDULE, SHEETS, YES
+from plans.workbook.schema import NO
+from plans.workbook.schema import SCHEDULE
+from plans.workbook.schema import SHEETS
+from plans.workbook.schema import YES
 from reformtracker.lib.uploads import Problem
 
 # The preview names a changed field as the workbook's header does; fields

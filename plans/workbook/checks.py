@@ -14,14 +14,12 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
-from plans.workbook.schema import (
-    AREAS,
-    CADENCES,
-    ITEMS,
-    PLAN,
-    RATING_TARGETS,
-    Sheet,
-)
+from plans.workbook.schema import AREAS
+from plans.workbook.schema import CADENCES
+from plans.workbook.schema import ITEMS
+from plans.workbook.schema import PLAN
+from plans.workbook.schema import RATING_TARGETS
+from plans.workbook.schema import Sheet
 from reformtracker.lib.labels import SHEET_TEXT_BY_CODE
 
 Report = Callable[[str, int | None, str | None, str], None]

@@ -5,25 +5,26 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plans.models import Division, Indicator, Plan, ScheduleRow
+from plans.models import Division
+from plans.models import Indicator
+from plans.models import Plan
+from plans.models import ScheduleRow
 from plans.workbook.cells import to_cell
-from plans.workbook.schema import (
-    AREAS,
-    CADENCES,
-    DIVISIONS,
-    GUIDE,
-    INDICATORS,
-    ITEMS,
-    NO,
-    PLAN,
-    RATING_TARGETS,
-    SCALE,
-    SCHEDULE,
-    SHEETS,
-    YES,
-    Sheet,
-    schedule_sheet,
-)
+from plans.workbook.schema import AREAS
+from plans.workbook.schema import CADENCES
+from plans.workbook.schema import DIVISIONS
+from plans.workbook.schema import GUIDE
+from plans.workbook.schema import INDICATORS
+from plans.workbook.schema import ITEMS
+from plans.workbook.schema import NO
+from plans.workbook.schema import PLAN
+from plans.workbook.schema import RATING_TARGETS
+from plans.workbook.schema import SCALE
+from plans.workbook.schema import SCHEDULE
+from plans.workbook.schema import SHEETS
+from plans.workbook.schema import YES
+from plans.workbook.schema import Sheet
+from plans.workbook.schema import schedule_sheet
 from reformtracker.lib import xlsx
 
 # Rows below the last record where the ○/× choice list still applies.

@@ -12,22 +12,25 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from plans.workbook import checks
-from plans.workbook.cells import CellRefused, read_cell, too_long
-from plans.workbook.schema import (
-    AREAS,
-    DIVISIONS,
-    INDICATORS,
-    ITEMS,
-    PLAN,
-    SCALE,
-    SCHEDULE_BASE,
-    YEAR_HEADER,
-    Column,
-    Sheet,
-    schedule_sheet,
-    year_column,
-)
-from reformtracker.lib.uploads import Problem, cell_text, open_workbook, reading
+from plans.workbook.cells import CellRefused
+from plans.workbook.cells import read_cell
+from plans.workbook.cells import too_long
+from plans.workbook.schema import AREAS
+from plans.workbook.schema import DIVISIONS
+from plans.workbook.schema import INDICATORS
+from plans.workbook.schema import ITEMS
+from plans.workbook.schema import PLAN
+from plans.workbook.schema import SCALE
+from plans.workbook.schema import SCHEDULE_BASE
+from plans.workbook.schema import YEAR_HEADER
+from plans.workbook.schema import Column
+from plans.workbook.schema import Sheet
+from plans.workbook.schema import schedule_sheet
+from plans.workbook.schema import year_column
+from reformtracker.lib.uploads import Problem
+from reformtracker.lib.uploads import cell_text
+from reformtracker.lib.uploads import open_workbook
+from reformtracker.lib.uploads import reading
 
 
 @dataclass

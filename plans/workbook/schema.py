@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    Item,
-    Plan,
-    PolicyArea,
-    RatingScale,
-    ScheduleRow,
-)
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import Item
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import RatingScale
+from plans.models import ScheduleRow
 from reformtracker.lib.fiscal import fiscal_year_label
 
 YES = "○"
@@ -86,6 +84,11 @@ def field_column(
     if model_field.has_default():
         taken["default"] = model_field.get_default()
     return Column(key, header, help, kind, **{**taken, **rules})
+
+
+def item_number_column(model) -> Column:
+    """The column of a sheet of rows per item that names the row's item by number."""
+    return field_column(model, "item", "項目番号", "「取組項目」シートの番号")
 
 
 PLAN = Sheet(
@@ -286,7 +289,7 @@ INDICATORS = Sheet(
     "指標",
     "取組項目の指標。同じ取組項目の指標は、上から順に並びます。",
     (
-        field_column(Indicator, "item", "項目番号", "「取組項目」シートの番号"),
+        item_number_column(Indicator),
         field_column(Indicator, "marker", "記号", "例: ①", width=8),
         field_column(Indicator, "name", "指標名", "", width=40),
         field_column(Indicator, "unit", "単位", "例: 人、件", width=8),
@@ -332,7 +335,7 @@ INDICATORS = Sheet(
 )
 
 SCHEDULE_BASE = (
-    field_column(ScheduleRow, "item", "項目番号", "「取組項目」シートの番号"),
+    item_number_column(ScheduleRow),
     field_column(ScheduleRow, "activity", "実施内容", "工程表の行", width=40),
 )
 SCHEDULE_HELP = (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_update_with_history
 
 from plans.workbook.changes import Changes
 

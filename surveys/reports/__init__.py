@@ -9,15 +9,14 @@ The cells they share are written by cells.
 """
 
 from surveys.reports.counts import counts_workbook
-from surveys.reports.sheets import (
-    PDCA_HEADERS,
-    SHEET_COLUMNS,
-    sheet_name,
-    sheets_for_workbook,
-    sheets_workbook,
-    write_sheet,
-)
-from surveys.reports.summary import SUMMARY_HEADERS, summary_workbook
+from surveys.reports.sheets import PDCA_HEADERS
+from surveys.reports.sheets import SHEET_COLUMNS
+from surveys.reports.sheets import sheet_name
+from surveys.reports.sheets import sheets_for_workbook
+from surveys.reports.sheets import sheets_workbook
+from surveys.reports.sheets import write_sheet
+from surveys.reports.summary import SUMMARY_HEADERS
+from surveys.reports.summary import summary_workbook
 from surveys.reports.trend import trend_workbook
 
 __all__ = [

@@ -6,7 +6,8 @@ under the table names them.
 
 from __future__ import annotations
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 from reformtracker.lib import xlsx
 from reformtracker.lib.labels import period_label
 from surveys.progress import plan_progress

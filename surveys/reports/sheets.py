@@ -9,13 +9,20 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from openpyxl.utils import get_column_letter
 
-from plans.models import Indicator, IndicatorValue, Period, Plan
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Period
+from plans.models import Plan
 from reformtracker.lib import xlsx
 from reformtracker.lib.fiscal import fiscal_year_label
-from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD, item_heading, period_label
+from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
+from reformtracker.lib.labels import item_heading
+from reformtracker.lib.labels import period_label
 from surveys.models import SurveySheet
 from surveys.progress import with_statuses
-from surveys.reports.cells import divisions_text, put_title, tags_text
+from surveys.reports.cells import divisions_text
+from surveys.reports.cells import put_title
+from surveys.reports.cells import tags_text
 
 SHEET_WIDTHS = [24, 14, 24, 10, 22, 10, 22, 26]
 SHEET_COLUMNS = len(SHEET_WIDTHS)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 from reformtracker.lib import xlsx
 from reformtracker.lib.labels import period_label
-from surveys.progress import ItemRow, plan_progress
-from surveys.reports.cells import (
-    divisions_text,
-    put_grades,
-    put_title,
-    relisting_text,
-    tags_text,
-)
+from surveys.progress import ItemRow
+from surveys.progress import plan_progress
+from surveys.reports.cells import divisions_text
+from surveys.reports.cells import put_grades
+from surveys.reports.cells import put_title
+from surveys.reports.cells import relisting_text
+from surveys.reports.cells import tags_text
 
 SUMMARY_HEADERS = [
     "No.",

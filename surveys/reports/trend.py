@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 from reformtracker.lib import xlsx
 from reformtracker.lib.labels import period_label
-from surveys.progress import plan_progress, result_grades, sheets_by_item_and_period
-from surveys.reports.cells import put_grades, put_title, relisting_text
+from surveys.progress import plan_progress
+from surveys.progress import result_grades
+from surveys.progress import sheets_by_item_and_period
+from surveys.reports.cells import put_grades
+from surveys.reports.cells import put_title
+from surveys.reports.cells import relisting_text
 
 
 def trend_workbook(plan: Plan, periods: list[Period]) -> bytes:

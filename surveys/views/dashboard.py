@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
+from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 from surveys import access
 from surveys.models import SurveySheet
 

@@ -14,10 +14,14 @@ from django.utils.translation import ngettext
 
 from plans.models import Period
 from reformtracker.lib import uploads
-from surveys import access, sheetfiles
-from surveys.forms import SheetUploadForm, UploadConfirmForm
-from surveys.models import Conflict, Refused
-from surveys.views.responses import period_filename, xlsx_response
+from surveys import access
+from surveys import sheetfiles
+from surveys.forms import SheetUploadForm
+from surveys.forms import UploadConfirmForm
+from surveys.models import Conflict
+from surveys.models import Refused
+from surveys.views.responses import period_filename
+from surveys.views.responses import xlsx_response
 
 
 @login_required

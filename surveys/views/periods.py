@@ -6,19 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.models import Plan
-from surveys import access, reports
-from surveys.forms import PeriodForm, QueueFilterForm
-from surveys.models import Refused, SurveySheet
+from surveys import access
+from surveys import reports
+from surveys.forms import PeriodForm
+from surveys.forms import QueueFilterForm
+from surveys.models import Refused
+from surveys.models import SurveySheet
 from surveys.progress import with_statuses
-from surveys.views.responses import period_filename, refuse, xlsx_response
-from surveys.workflow import missing_by_division, open_period, publish_period
+from surveys.views.responses import period_filename
+from surveys.views.responses import refuse
+from surveys.views.responses import xlsx_response
+from surveys.workflow import missing_by_division
+from surveys.workflow import open_period
+from surveys.workflow import publish_period
 
 # /surveys/plans/<plan_id>/periods/new/
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from plans.models import IndicatorValue
 from surveys import access
-from surveys.forms import ReviewForm, SheetForm
+from surveys.forms import ReviewForm
+from surveys.forms import SheetForm
 from surveys.history import sheet_history
-from surveys.models import Conflict, Refused, SurveySheet
+from surveys.models import Conflict
+from surveys.models import Refused
+from surveys.models import SurveySheet
 from surveys.views.responses import refuse
 
 

@@ -6,7 +6,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import create_reference_data, make_user
+from tests.conftest import create_reference_data
+from tests.conftest import make_user
 from tests.factories import make_plan
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

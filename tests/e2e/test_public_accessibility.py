@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from plans.models import Item, Period
-from tests.factories import add_period
+from plans.models import Item
+from tests.factories import add_published_period
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,13 +60,7 @@ def test_public_pages_have_no_accessibility_violations(
     browser, live_server, seed_plan, language
 ):
     # A second published period, so the pages show how ratings moved.
-    add_period(
-        seed_plan,
-        fiscal_year=2018,
-        state=Period.State.PUBLISHED,
-        text="窓口の待ち時間を短縮した。",
-        grade_code="A",
-    )
+    add_published_period(seed_plan, text="窓口の待ち時間を短縮した。", grade_code="A")
     axe = Axe()
     prefix = "" if language == "ja" else "/en"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -107,13 +101,7 @@ def test_public_pages_have_no_accessibility_violations(
 
 
 def test_item_page_prints_as_a_report(browser, live_server, seed_plan):
-    add_period(
-        seed_plan,
-        fiscal_year=2018,
-        state=Period.State.PUBLISHED,
-        text="実施した。",
-        grade_code="A",
-    )
+    add_published_period(seed_plan, text="実施した。", grade_code="A")
     # An A4 sheet is about 794 CSS pixels wide.
     page = browser.new_context(viewport={"width": 794, "height": 1123}).new_page()
     page.goto(f"{live_server.url}{Item.objects.get(number='1').get_absolute_url()}")

@@ -2,7 +2,9 @@
 
 import os
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import settings
 
 FUZZ = settings(
     deadline=None,

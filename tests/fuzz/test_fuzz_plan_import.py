@@ -40,25 +40,31 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import event, example, given, settings
+from hypothesis import event
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from plans import admin_workbook, workbook
-from plans.models import (
-    Division,
-    Grade,
-    Indicator,
-    IndicatorValue,
-    Item,
-    Plan,
-    PolicyArea,
-    ScheduleRow,
-)
+from plans import admin_workbook
+from plans import workbook
+from plans.models import Division
+from plans.models import Grade
+from plans.models import Indicator
+from plans.models import IndicatorValue
+from plans.models import Item
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import ScheduleRow
 from reformtracker.lib import xlsx
-from tests.fuzz import FUZZ, examples
+from tests.fuzz import FUZZ
+from tests.fuzz import examples
 from tests.html import soup
-from tests.plans.test_workbook import TABLES, as_upload, problems_shown, row_of
+from tests.plans.test_workbook import TABLES
+from tests.plans.test_workbook import as_upload
+from tests.plans.test_workbook import problems_shown
+from tests.plans.test_workbook import row_of
 
 SHEETS = ["プラン", "評価区分", "分野", "所管課", "取組項目", "指標", "工程表", "説明"]
 DATA_SHEETS = SHEETS[:-1]
@@ -229,45 +235,30 @@ class Change:
         self.function(book)
 
 
-@dataclass(frozen=True)
-class DeleteRow:
-    sheet: str
-    row: int
-
-    def apply(self, book) -> None:
-        ws = book[self.sheet]
-        ws.delete_rows(min(self.row, ws.max_row))
-
-
-@dataclass(frozen=True)
-class DuplicateRow:
-    sheet: str
-    row: int
-
-    def apply(self, book) -> None:
-        ws = book[self.sheet]
-        row = min(self.row, ws.max_row)
-        ws.append([cell.value for cell in ws[row]])
+# Edits of a whole row or column, by position; a position past the sheet's
+# end is its last row or column, so any position makes an edit.
+LINE_EDITS = {
+    "delete row": lambda ws, n: ws.delete_rows(min(n, ws.max_row)),
+    "duplicate row": lambda ws, n: ws.append(
+        [cell.value for cell in ws[min(n, ws.max_row)]]
+    ),
+    "clear header": lambda ws, n: setattr(
+        ws.cell(1, min(n, ws.max_column)), "value", None
+    ),
+    "delete column": lambda ws, n: ws.delete_cols(min(n, ws.max_column)),
+}
 
 
 @dataclass(frozen=True)
-class ClearHeader:
+class LineEdit:
+    """An edit of LINE_EDITS to one sheet at a row or column position."""
+
+    kind: str
     sheet: str
-    column: int
+    position: int
 
     def apply(self, book) -> None:
-        ws = book[self.sheet]
-        ws.cell(1, min(self.column, ws.max_column)).value = None
-
-
-@dataclass(frozen=True)
-class DeleteColumn:
-    sheet: str
-    column: int
-
-    def apply(self, book) -> None:
-        ws = book[self.sheet]
-        ws.delete_cols(min(self.column, ws.max_column))
+        LINE_EDITS[self.kind](book[self.sheet], self.position)
 
 
 # Values of the kind a column holds, the corner cases of that kind included.
@@ -363,17 +354,19 @@ CAREFUL_EDITS = st.one_of(
         )
     ]
     * 4,
-    st.builds(DuplicateRow, st.sampled_from(["指標", "工程表"]), ROWS),
-    st.builds(DeleteRow, st.just("工程表"), ROWS),
+    st.builds(
+        LineEdit, st.just("duplicate row"), st.sampled_from(["指標", "工程表"]), ROWS
+    ),
+    st.builds(LineEdit, st.just("delete row"), st.just("工程表"), ROWS),
 )
 DATA_SHEET = st.sampled_from(DATA_SHEETS)
 ANY_EDITS = st.one_of(
     st.builds(SetCell, DATA_SHEET, ROWS, COLUMNS, VALUES),
     st.builds(SetCell, st.sampled_from(SHEETS), st.integers(1, 90), COLUMNS, VALUES),
-    st.builds(DeleteRow, DATA_SHEET, ROWS),
-    st.builds(DuplicateRow, DATA_SHEET, ROWS),
-    st.builds(ClearHeader, DATA_SHEET, COLUMNS),
-    st.builds(DeleteColumn, DATA_SHEET, COLUMNS),
+    st.builds(LineEdit, st.just("delete row"), DATA_SHEET, ROWS),
+    st.builds(LineEdit, st.just("duplicate row"), DATA_SHEET, ROWS),
+    st.builds(LineEdit, st.just("clear header"), DATA_SHEET, COLUMNS),
+    st.builds(LineEdit, st.just("delete column"), DATA_SHEET, COLUMNS),
 )
 EDIT_LISTS = st.one_of(
     st.lists(CAREFUL_EDITS, min_size=1, max_size=4),

@@ -28,21 +28,30 @@ from __future__ import annotations
 import io
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import event, given, settings
+from hypothesis import event
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from plans.models import Grade, IndicatorValue
-from surveys import reports, sheetfiles
-from surveys.forms import ACTUAL_LIMIT, SHEET_LABELS, TEXT_LIMIT
-from surveys.models import ScheduleStatus, SurveySheet
-from tests.fuzz import FUZZ, examples
+from plans.models import Grade
+from plans.models import IndicatorValue
+from surveys import reports
+from surveys import sheetfiles
+from surveys.forms import ACTUAL_LIMIT
+from surveys.forms import SHEET_LABELS
+from surveys.forms import TEXT_LIMIT
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
+from tests.fuzz import FUZZ
+from tests.fuzz import examples
 from tests.html import soup
 
 TEXTS = ("plan_text", "done_text", "next_text", "division_reason")

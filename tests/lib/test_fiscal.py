@@ -2,11 +2,9 @@ import datetime
 
 import pytest
 
-from reformtracker.lib.fiscal import (
-    era_date_label,
-    fiscal_year_label,
-    fiscal_year_short,
-)
+from reformtracker.lib.fiscal import era_date_label
+from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.fiscal import fiscal_year_short
 
 
 @pytest.mark.parametrize(

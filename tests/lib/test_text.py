@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from reformtracker.lib.text import clean, parse_quantity
+from reformtracker.lib.text import clean
+from reformtracker.lib.text import parse_quantity
 
 
 @pytest.mark.parametrize("blank", ["", "-", "—", "ー", "  ", None])

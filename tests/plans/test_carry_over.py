@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans import workbook
 from plans.carry import carry_over
-from plans.models import Item, Plan
+from plans.models import Item
+from plans.models import Plan
 from tests.factories import make_plan
 from tests.html import soup
 

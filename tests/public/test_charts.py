@@ -7,7 +7,9 @@ import pytest
 from plans.models import Period
 from public.charts import text_colour
 from tests.factories import add_period
-from tests.html import soup, table_rows
+from tests.factories import add_published_period
+from tests.html import soup
+from tests.html import table_rows
 
 SEED_AREA_COUNTS = {
     "地域協働の推進": [1, 4, 2],
@@ -73,13 +75,7 @@ def test_plan_page_without_results_has_no_chart(client, seed_plan):
 def test_trend_chart_shows_how_shares_moved_across_periods(client, seed_plan):
     response = client.get(seed_plan.get_absolute_url())
     assert soup(response).find("svg", id="chart-trend") is None  # one period only
-    add_period(
-        seed_plan,
-        fiscal_year=2018,
-        state=Period.State.PUBLISHED,
-        text="実施",
-        grade_code="A",
-    )
+    add_published_period(seed_plan, grade_code="A")
     add_period(seed_plan, fiscal_year=2018, half=Period.Half.SECOND, text="未公表")
     response = client.get(seed_plan.get_absolute_url())
     _svg, _title, description = chart(response, "chart-trend")
@@ -93,13 +89,7 @@ def test_trend_chart_shows_how_shares_moved_across_periods(client, seed_plan):
 
 
 def test_item_chart_shows_the_rating_of_each_period(client, seed_plan):
-    add_period(
-        seed_plan,
-        fiscal_year=2018,
-        state=Period.State.PUBLISHED,
-        text="実施",
-        grade_code="S",
-    )
+    add_published_period(seed_plan, grade_code="S")
     response = client.get(seed_plan.items.get(number="1").get_absolute_url())
     svg, title, description = chart(response, "chart-item")
     assert title == "期別の評価"

@@ -5,8 +5,11 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import Division, Item, PolicyArea
-from tests.html import soup, text
+from plans.models import Division
+from plans.models import Item
+from plans.models import PolicyArea
+from tests.html import soup
+from tests.html import text
 
 
 def shown_items(response) -> list[str]:

@@ -1,7 +1,9 @@
 from django.urls import reverse
 
 from plans.models import Period
-from tests.html import soup, table_rows, text
+from tests.html import soup
+from tests.html import table_rows
+from tests.html import text
 
 SEED_COUNTS = {
     "地域協働の推進": ["1", "4", "2", "7"],

@@ -1,12 +1,15 @@
 import datetime
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import SurveySheet
-from tests.html import soup, table_rows, text
+from tests.html import soup
+from tests.html import table_rows
+from tests.html import text
 
 
 def test_division_dashboard_lists_only_its_sheets_with_deadline(

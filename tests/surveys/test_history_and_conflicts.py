@@ -7,9 +7,11 @@ from django.db import connection
 from django.urls import reverse
 
 from plans.models import IndicatorValue
-from surveys.models import Conflict, SurveySheet
+from surveys.models import Conflict
+from surveys.models import SurveySheet
 from tests.conftest import make_user
-from tests.html import soup, text
+from tests.html import soup
+from tests.html import text
 
 
 def fill(sheet, user, version, **fields):

@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import IndicatorValue, Period
-from surveys.models import Refused, SurveySheet
+from plans.models import IndicatorValue
+from plans.models import Period
+from surveys.models import Refused
+from surveys.models import SurveySheet
 from surveys.workflow import open_period
 
 

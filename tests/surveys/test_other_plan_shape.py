@@ -18,12 +18,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import workbook
+from plans.models import Period
 from plans.models import Plan
 from surveys import reports
 from surveys.models import SurveySheet
-from surveys.workflow import open_period, publish_period
+from surveys.workflow import open_period
+from surveys.workflow import publish_period
 from tests.conftest import make_user
-from tests.html import soup, text
+from tests.html import soup
+from tests.html import text
 
 HEADINGS = [
     ("Ⅰ", "行政運営の改革", ""),
@@ -145,17 +148,22 @@ def status_form(sheet, statuses: dict[str, tuple[str, str]], action="submit") ->
     return data
 
 
+def open_fy2024(plan: Plan, *, by) -> Period:
+    """The plan's one period of FY2024 (it reports yearly), with two weeks to go."""
+    return open_period(
+        plan=plan,
+        fiscal_year=2024,
+        half="whole",
+        deadline=datetime.date.today() + datetime.timedelta(days=14),
+        by=by,
+    )
+
+
 def test_a_year_of_the_other_shape(client, other_plan):
     hq = make_user("hq", group="行革本部")
     staff = make_user("shokuin", divisions=["職員課"])
     finance = make_user("zaisei", divisions=["財政課"])
-    period = open_period(
-        plan=other_plan,
-        fiscal_year=2024,
-        half="whole",
-        deadline=datetime.date.today() + datetime.timedelta(days=14),
-        by=hq,
-    )
+    period = open_fy2024(other_plan, by=hq)
     training = SurveySheet.objects.get(period=period, item__number="1")
     fees = SurveySheet.objects.get(period=period, item__number="2")
 
@@ -310,13 +318,7 @@ def test_a_year_of_the_other_shape(client, other_plan):
 def test_statuses_round_trip_through_the_excel_file(client, other_plan):
     hq = make_user("hq", group="行革本部")
     staff = make_user("shokuin", divisions=["職員課"])
-    period = open_period(
-        plan=other_plan,
-        fiscal_year=2024,
-        half="whole",
-        deadline=datetime.date.today() + datetime.timedelta(days=14),
-        by=hq,
-    )
+    period = open_fy2024(other_plan, by=hq)
     client.force_login(staff)
     response = client.get(reverse("surveys:period_workbook", args=[period.pk]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -6,7 +6,8 @@ A refused request changes nothing.
 """
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import get_resolver
+from django.urls import reverse
 
 from plans.models import Period
 from surveys.models import SurveySheet

@@ -3,8 +3,8 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import Period
-from tests.factories import add_period, scaled_copy
+from tests.factories import add_published_period
+from tests.factories import scaled_copy
 from tests.html import table_rows
 
 
@@ -37,20 +37,16 @@ def test_item_page_queries_do_not_grow_with_periods(client, seed_plan):
     url = seed_plan.items.get(number="2").get_absolute_url()
     one_period = count_queries(client, url)
     for year in (2018, 2019, 2020):
-        add_period(
-            seed_plan, fiscal_year=year, state=Period.State.PUBLISHED, text="実施"
-        )
+        add_published_period(seed_plan, fiscal_year=year)
     assert count_queries(client, url) == one_period
 
 
 def test_plan_page_queries_do_not_grow_with_periods(client, seed_plan):
     url = seed_plan.get_absolute_url()
-    add_period(seed_plan, fiscal_year=2018, state=Period.State.PUBLISHED, text="実施")
+    add_published_period(seed_plan)
     two_periods = count_queries(client, url)  # with the chart across periods
     for year in (2019, 2020):
-        add_period(
-            seed_plan, fiscal_year=year, state=Period.State.PUBLISHED, text="実施"
-        )
+        add_published_period(seed_plan, fiscal_year=year)
     assert count_queries(client, url) == two_periods
     big = scaled_copy(seed_plan, 10)  # with the four periods
     assert big.periods.count() == 4

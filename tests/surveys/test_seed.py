@@ -1,14 +1,12 @@
 from django.core import serializers
 
-from plans.models import (
-    Division,
-    Indicator,
-    Item,
-    Period,
-    Plan,
-    PolicyArea,
-    ScheduleRow,
-)
+from plans.models import Division
+from plans.models import Indicator
+from plans.models import Item
+from plans.models import Period
+from plans.models import Plan
+from plans.models import PolicyArea
+from plans.models import ScheduleRow
 from surveys.models import SurveySheet
 from surveys.seed import load_seed
 

@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from plans.models import IndicatorValue, Period
-from surveys.models import Refused, SurveySheet
+from plans.models import IndicatorValue
+from plans.models import Period
+from surveys.models import Refused
+from surveys.models import SurveySheet
 from surveys.workflow import publish_period
 from tests.html import text
 
@@ -206,11 +208,26 @@ def test_hq_rates_and_accepts(client, hq_officer, submitted):
     )
 
 
-def test_a_draft_cannot_be_rated(hq_officer, own_sheet):
-    with pytest.raises(Refused):
-        own_sheet.accept(by=hq_officer, grade=None, reason="x")
-    own_sheet.refresh_from_db()
-    assert (own_sheet.state, own_sheet.hq_reason) == ("draft", "")
+@pytest.mark.parametrize(
+    ("rater", "sheet", "error", "state"),
+    [
+        pytest.param("hq_officer", "own_sheet", Refused, "draft", id="draft-by-hq"),
+        pytest.param(
+            "division_staff",
+            "submitted",
+            PermissionDenied,
+            "submitted",
+            id="own-by-division",
+        ),
+    ],
+)
+def test_only_hq_rates_a_submitted_sheet(request, rater, sheet, error, state):
+    """HQ cannot rate a draft; a division cannot rate its own sheet."""
+    sheet = request.getfixturevalue(sheet)
+    with pytest.raises(error):
+        sheet.accept(by=request.getfixturevalue(rater), grade=None, reason="x")
+    sheet.refresh_from_db()
+    assert (sheet.state, sheet.hq_reason) == (state, "")
 
 
 def test_another_division_may_not_fill_a_sheet(other_division_staff, own_sheet):
@@ -220,13 +237,6 @@ def test_another_division_may_not_fill_a_sheet(other_division_staff, own_sheet):
         )
     own_sheet.refresh_from_db()
     assert (own_sheet.done_text, own_sheet.version) == ("", 1)
-
-
-def test_a_division_may_not_rate_its_own_sheet(division_staff, submitted):
-    with pytest.raises(PermissionDenied):
-        submitted.accept(by=division_staff, grade=None, reason="x")
-    submitted.refresh_from_db()
-    assert (submitted.state, submitted.hq_reason) == ("submitted", "")
 
 
 def test_only_hq_publishes_a_period(division_staff, open_fy2018):

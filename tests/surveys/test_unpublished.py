@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import Period, Plan
+from plans.models import Period
+from plans.models import Plan
 from tests.factories import add_period
 from tests.html import table_rows
 

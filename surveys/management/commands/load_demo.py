@@ -1,8 +1,11 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 
 from plans.models import Plan
-from surveys.demo import DEMO_PASSWORD, create_demo_users, open_demo_period
+from surveys.demo import DEMO_PASSWORD
+from surveys.demo import create_demo_users
+from surveys.demo import open_demo_period
 
 
 class Command(BaseCommand):
