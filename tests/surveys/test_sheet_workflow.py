@@ -221,7 +221,7 @@ def test_hq_rates_and_accepts(client, hq_officer, submitted):
         ),
     ],
 )
-def test_only_hq_rates_a_submitted_sheet(request, rater, sheet, error, state):
+def test_only_hq_rates_a_submitted_sheet(db, request, rater, sheet, error, state):
     """HQ cannot rate a draft; a division cannot rate its own sheet."""
     sheet = request.getfixturevalue(sheet)
     with pytest.raises(error):
