@@ -69,6 +69,7 @@ class _Importer:
             return self.changes
         below.indicators(items)
         below.schedule(items)
+        below.remove_items()
         self.remove_areas(areas)
         return self.changes
 
