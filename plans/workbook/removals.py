@@ -56,7 +56,7 @@ def depends(rows: list[Model]) -> str:
                 str(p) for p in sorted(filter(None, found), key=lambda p: p.sort_key)
             ),
         }
-        for kind, found in periods.items()
+        for kind, found in sorted(periods.items())
     ]
     return _("Survey data depends on it: %(data)s.") % {"data": "、".join(parts)}
 
