@@ -251,11 +251,8 @@ class ItemImport:
             row.key: row
             for row in model.objects.filter(item__plan=self.plan).select_related("item")
         }
+        places = positions(records)
         by_place = {(row.item.number, row.order): row for row in existing.values()}
-        places, count = [], Counter()
-        for record in records:
-            count[record["item"]] += 1
-            places.append((record["item"], count[record["item"]]))
         keys = resolve_keys(
             self.changes,
             sheet,
@@ -274,9 +271,8 @@ class ItemImport:
             }
             for key, record, place in zip(keys, records, places)
         }
-        rows = dict(zip(keys, records))
         kept = {key: existing[key] for key in wanted if key in existing}
-        self.refuse_moves_with_data(sheet, kept, wanted, rows, items)
+        self.refuse_moves_with_data(sheet, kept, wanted, dict(zip(keys, records)))
         shifts = defaultdict(list)
         for key, row in kept.items():
             if row.item_id == wanted[key]["item_id"]:
@@ -305,7 +301,7 @@ class ItemImport:
             label=lambda row: f"No.{row.item.number} ({row.order})",
         )
 
-    def refuse_moves_with_data(self, sheet, kept, wanted, rows, items) -> None:
+    def refuse_moves_with_data(self, sheet, kept, wanted, rows) -> None:
         """A row whose survey data would go with it to another item is refused at its cell."""
         for key, row in kept.items():
             if row.item_id == wanted[key]["item_id"] or not survey_data(row):
@@ -324,6 +320,15 @@ class ItemImport:
     def key_or(self, sheet: Sheet, key: str) -> str:
         """The column that names a row of the sheet: its key, if the workbook has one."""
         return sheet.header("key" if sheet.name in self.draft.keyed else key)
+
+
+def positions(records: list[dict]) -> list[tuple[str, int]]:
+    """Each record's place: its item's number and its position (1, 2, ...) under it."""
+    places, count = [], Counter()
+    for record in records:
+        count[record["item"]] += 1
+        places.append((record["item"], count[record["item"]]))
+    return places
 
 
 def park_numbers(existing: dict[str, Item], wanted: dict[str, dict]) -> None:
