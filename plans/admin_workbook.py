@@ -110,7 +110,13 @@ def import_view(model_admin, request):
 
 
 def summary(changes: workbook.Changes) -> str:
-    totals = {"create": 0, "update": 0, "delete": 0}
+    totals = {"create": 0, "update": 0, "move": 0, "renumber": 0, "delete": 0}
     for line in changes.lines:
         totals[line.action] += 1
-    return _("%(create)d created, %(update)d changed, %(delete)d removed") % totals
+    return (
+        _(
+            "%(create)d created, %(update)d changed, %(move)d moved, "
+            "%(renumber)d renumbered, %(delete)d removed"
+        )
+        % totals
+    )

@@ -58,8 +58,11 @@ class SurveySheet(models.Model):
         RETURNED = "returned", _("Returned")
         ACCEPTED = "accepted", _("Accepted")
 
+    # PROTECT, as the schedule row of a status and the indicator of a value:
+    # survey data is never deleted with the plan's structure; an item ends
+    # (Item.State) instead.
     item = models.ForeignKey(
-        Item, models.CASCADE, related_name="sheets", verbose_name=_("item")
+        Item, models.PROTECT, related_name="sheets", verbose_name=_("item")
     )
     period = models.ForeignKey(
         Period, models.CASCADE, related_name="sheets", verbose_name=_("period")
@@ -269,7 +272,7 @@ class ScheduleStatus(models.Model):
     )
     schedule_row = models.ForeignKey(
         ScheduleRow,
-        models.CASCADE,
+        models.PROTECT,
         related_name="statuses",
         verbose_name=_("schedule row"),
     )

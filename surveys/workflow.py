@@ -49,7 +49,8 @@ def open_period(
 
     P is carried from the item's A in the previous period, or from the plan's
     schedule for the year when there is none. Re-listed items share their
-    source's sheet, so they get none. Every indicator gets an empty actual.
+    source's sheet, so they get none; nor do ended or merged items, whose
+    earlier sheets stay. Every indicator gets an empty actual.
     """
     access.check_hq(by, _("Only the reform headquarters can open a period."))
     if plan.periods.filter(state=Period.State.OPEN).exists():
@@ -61,8 +62,10 @@ def open_period(
     )
     before = previous_period(period)
     carried = dict(before.sheets.values_list("item_id", "next_text")) if before else {}
-    items = plan.items.filter(relisted_from=None).prefetch_related(
-        "schedule_rows", "indicators"
+    items = (
+        plan.items.active()
+        .filter(relisted_from=None)
+        .prefetch_related("schedule_rows", "indicators")
     )
     sheets = []
     values = []

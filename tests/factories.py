@@ -152,11 +152,14 @@ def scaled_copy(plan: Plan, factor: int) -> Plan:
 
 
 def _copy(original: Model, **changes) -> Model:
-    """An unsaved copy of `original`: its field values but the primary key and `changes`."""
+    """An unsaved copy of `original`: its field values but the unique ones and `changes`.
+
+    A unique field left out (the primary key, an item's key) takes its default.
+    """
     values = {
         field.attname: getattr(original, field.attname)
         for field in original._meta.concrete_fields
-        if not field.primary_key and field.name not in changes
+        if not field.unique and field.name not in changes
     }
     return type(original)(**values, **changes)
 

@@ -72,8 +72,10 @@ class Period(models.Model):
 class IndicatorValue(models.Model):
     """The actual value of an indicator in a period."""
 
+    # PROTECT: an actual once reported stays; an import refuses to remove
+    # its indicator (plans.workbook.removals).
     indicator = models.ForeignKey(
-        Indicator, models.CASCADE, related_name="values", verbose_name=_("indicator")
+        Indicator, models.PROTECT, related_name="values", verbose_name=_("indicator")
     )
     period = models.ForeignKey(
         Period,

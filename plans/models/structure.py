@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,31 @@ from simple_history.models import HistoricalRecords
 
 from plans.models.divisions import Division
 from plans.models.plan import Plan
+
+
+def new_key() -> str:
+    """A short random key for a new row: it names the row in the plan workbook."""
+    return secrets.token_hex(5)
+
+
+def key_field() -> models.CharField:
+    """The key of an item, indicator or schedule row, given once and never changed.
+
+    Numbers, names and positions change when a plan is revised; the key does
+    not, so an import matches what exists by it and the survey data written
+    for a row stays with that row.
+    """
+    return models.CharField(
+        _("key"),
+        max_length=10,
+        unique=True,
+        editable=False,
+        default=new_key,
+        help_text=_(
+            "Names the row in the plan workbook for good: it stays when the row "
+            "is renamed, renumbered or moved."
+        ),
+    )
 
 
 class PolicyArea(models.Model):
@@ -62,10 +89,22 @@ class ItemQuerySet(models.QuerySet):
             .order_by("order")
         )
 
+    def active(self) -> ItemQuerySet:
+        """Items still carried out: neither they nor their parent ended or merged."""
+        return self.filter(state=Item.State.ACTIVE).exclude(
+            parent__state__in=[Item.State.ENDED, Item.State.MERGED]
+        )
+
 
 class Item(models.Model):
     """A numbered item (取組項目) of a plan, or a sub-item when it has a parent."""
 
+    class State(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        ENDED = "ended", _("Ended")
+        MERGED = "merged", _("Merged")
+
+    key = key_field()
     plan = models.ForeignKey(
         Plan, models.CASCADE, related_name="items", verbose_name=_("plan")
     )
@@ -130,6 +169,28 @@ class Item(models.Model):
         blank=True,
         verbose_name=_("divisions"),
     )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=State,
+        default=State.ACTIVE,
+        help_text=_(
+            "An ended or merged item keeps its survey sheets and published results "
+            "but gets no new sheets."
+        ),
+    )
+    ended_fiscal_year = models.PositiveSmallIntegerField(
+        _("ended in fiscal year"), null=True, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="merged_items",
+        verbose_name=_("merged into"),
+        help_text=_("The item of the plan that carries on a merged item."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = ItemQuerySet.as_manager()
@@ -146,6 +207,14 @@ class Item(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="plans_item_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into=None) | Q(state="merged"),
+                name="plans_item_merged_into_only_when_merged",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_fiscal_year=None) | ~Q(state="active"),
+                name="plans_item_end_year_only_when_ended",
             ),
         ]
 
@@ -233,6 +302,7 @@ class ItemDivision(models.Model):
 class Indicator(models.Model):
     """An indicator (指標) of an item, with its baseline and target."""
 
+    key = key_field()
     item = models.ForeignKey(
         Item, models.CASCADE, related_name="indicators", verbose_name=_("item")
     )
@@ -272,6 +342,7 @@ class Indicator(models.Model):
 class ScheduleRow(models.Model):
     """A row of an item's schedule (工程表): an activity and a short word per year."""
 
+    key = key_field()
     item = models.ForeignKey(
         Item, models.CASCADE, related_name="schedule_rows", verbose_name=_("item")
     )

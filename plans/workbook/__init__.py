@@ -5,9 +5,11 @@ One worksheet per part of the plan (プラン, 評価区分, 分野, 所管課, 
 generated from the same column definitions (schema). `export_plan` writes it
 (export); `read_workbook` reads and checks it without touching the database
 (read, cells, checks); `import_plan` writes it in one transaction, matching
-what exists by natural keys, so that importing an unchanged export changes
-nothing (apply, sync). A dry run does the same work and rolls it back, so the
-preview lists exactly what the confirmation will do (changes).
+what exists by natural and stable keys, so that importing an unchanged export
+changes nothing and a renumbered or moved row keeps its survey data (apply,
+apply_items, keys, sync). Rows left out are removed unless survey data
+depends on them (removals). A dry run does the same work and rolls it back,
+so the preview lists exactly what the confirmation will do (changes).
 """
 
 from plans.workbook.apply import import_plan

@@ -1,8 +1,8 @@
 """Writing a checked plan workbook to the database, all of it or nothing.
 
 What exists is matched by natural keys: the plan by city and name, the rating
-scale by code, areas and divisions by name, items by number, indicators and
-schedule rows by their position under their item. So importing an unchanged
+scale by code, areas and divisions by name; items, indicators and schedule
+rows by their stable keys (plans.workbook.keys). So importing an unchanged
 export changes nothing, and a dry run, rolled back, lists exactly what the
 confirmation will do.
 """
@@ -10,8 +10,6 @@ confirmation will do.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import ProtectedError
-from django.db.models import RestrictedError
 from django.utils.translation import gettext as _
 
 from plans.models import Division
@@ -23,6 +21,7 @@ from plans.workbook.apply_items import ItemImport
 from plans.workbook.changes import Changes
 from plans.workbook.read import PlanDraft
 from plans.workbook.read import WorkbookInvalid
+from plans.workbook.removals import remove
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import PLAN
@@ -69,6 +68,7 @@ class _Importer:
             return self.changes
         below.indicators(items)
         below.schedule(items)
+        below.remove_items()
         self.remove_areas(areas)
         return self.changes
 
@@ -141,25 +141,21 @@ class _Importer:
         }
         _objects, diffs = sync(Grade, existing, wanted, scale=scale)
         self.changes.log(SCALE.name, diffs, len(wanted))
-        for code, grade in existing.items():
-            if code in wanted:
-                continue
-            # Survey sheets rated with the grade protect it; plans cannot
-            # look at them (they are a later layer), the database can.
-            try:
-                grade.delete()
-            except (ProtectedError, RestrictedError):
-                self.changes.refuse(
-                    SCALE.name,
-                    SCALE.header("code"),
-                    _(
-                        "The grade “%(code)s” is not in the workbook but survey "
-                        "sheets use it; it cannot be removed."
-                    )
-                    % {"code": code},
+        # Sheets and schedule statuses rated with a grade protect it.
+        remove(
+            self.changes,
+            SCALE.name,
+            SCALE.header("code"),
+            [grade for code, grade in existing.items() if code not in wanted],
+            refusal=lambda grade: (
+                _(
+                    "The grade “%(code)s” is not in the workbook but survey sheets use "
+                    "it; it cannot be removed."
                 )
-            else:
-                self.changes.add(SCALE.name, code, "delete")
+                % {"code": grade.code}
+            ),
+            label=lambda grade: grade.code,
+        )
 
     # Divisions and areas
 

@@ -1,4 +1,9 @@
-"""What an import changes, row by row, as the preview shows it."""
+"""What an import changes, row by row, as the preview shows it.
+
+A row is created, updated, moved, renumbered or deleted. Moved (its order,
+area, parent or item changed) and renumbered rows are kept apart from
+updated ones: their content, and the survey data written for them, stay.
+"""
 
 from __future__ import annotations
 
@@ -36,10 +41,16 @@ FIELD_LABELS = {
     "rating_target": "評価の単位",
     "sheet_fields": "記入項目",
     "carried_from_id": "前のプランの番号",
+    "merged_into_id": "統合先",
+    "item_id": "項目番号",
     "order": "並び順",
     "years": "年度ごとの予定",
     "divisions": "所管課",
 }
+
+
+# Fields that say where a row is, not what it says.
+PLACE_FIELDS = {"number", "order", "area_id", "parent_id", "item_id"}
 
 
 def shown_value(value) -> str:
@@ -57,7 +68,7 @@ def shown_value(value) -> str:
 class Change:
     sheet: str
     key: str
-    action: str  # create, update, delete
+    action: str  # create, update, move, renumber, delete
     fields: dict = field(default_factory=dict)
 
 
@@ -71,9 +82,14 @@ class Changes:
     def add(self, sheet: str, key: str, action: str, fields=None) -> None:
         self.lines.append(Change(sheet, key, action, fields or {}))
 
-    def refuse(self, sheet: str, column: str | None, message: str) -> None:
-        """What the database refuses, at its sheet and column (no row: rows move)."""
-        self.problems.append(Problem(sheet, None, column, message))
+    def refuse(
+        self, sheet: str, column: str | None, message: str, *, row: int | None = None
+    ) -> None:
+        """What the database refuses, at its sheet and column, and row if it has one.
+
+        A row left out of the workbook has none.
+        """
+        self.problems.append(Problem(sheet, row, column, message))
 
     def log(self, sheet: str, diffs: dict, total: int, label=str, names=None) -> None:
         """Record the changes of one sheet, fields and values as the workbook shows them.
@@ -94,13 +110,13 @@ class Changes:
                     shown_value(lookup.get(value, "") if lookup else value)
                     for value in values
                 )
-            self.add(sheet, label(key), "update", shown)
+            self.add(sheet, label(key), action_of(diff), shown)
         if total > len(diffs):
             self.unchanged[sheet] += total - len(diffs)
 
     @property
     def counts(self) -> dict[str, Counter]:
-        """Per sheet: how many rows are created, updated, deleted, unchanged."""
+        """Per sheet: how many rows are created, updated, moved, renumbered, deleted, unchanged."""
         result: dict[str, Counter] = defaultdict(Counter)
         for line in self.lines:
             result[line.sheet][line.action] += 1
@@ -111,3 +127,10 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.lines)
+
+
+def action_of(diff: dict) -> str:
+    """An update that only changes where a row is: renumbered, or else moved."""
+    if not diff.keys() <= PLACE_FIELDS:
+        return "update"
+    return "renumber" if "number" in diff else "move"

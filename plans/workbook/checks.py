@@ -13,9 +13,11 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from plans.models import Item
 from plans.models import Plan
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import CADENCES
+from plans.workbook.schema import ITEM_STATES
 from plans.workbook.schema import ITEMS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import RATING_TARGETS
@@ -145,11 +147,12 @@ def check_items(problem: Report, items: list, areas: list, divisions: list) -> N
             )
         check_item_links(fault, item, by_number)
         check_item_divisions(fault, item, division_names)
+        check_item_state(fault, item)
 
 
 def check_item_links(fault, item: dict, by_number: dict) -> None:
-    """The parent and the source of a re-listing are other items, and no loop."""
-    for key in ("parent", "relisted_from"):
+    """The parent, the source of a re-listing and the item merged into are other items."""
+    for key in ("parent", "relisted_from", "merged_into"):
         number = item[key]
         if not number:
             continue
@@ -171,6 +174,26 @@ def check_item_links(fault, item: dict, by_number: dict) -> None:
         and by_number[item["parent"]]["parent"] == item["number"]
     ):
         fault("parent", _("Two items cannot be each other's parent."))
+
+
+def check_item_state(fault, item: dict) -> None:
+    """The state word becomes the stored state; only a merged item names where it went."""
+    word = item["state"] or "実施中"
+    if word not in ITEM_STATES:
+        fault("state", _("Write 実施中, 終了 or 統合."))
+    item["state"] = state = ITEM_STATES.get(word, Item.State.ACTIVE)
+    merged = state == Item.State.MERGED
+    if item["merged_into"] and not merged:
+        fault(
+            "merged_into", _("Only a merged item (統合) names the item it went into.")
+        )
+    if merged and not item["merged_into"]:
+        fault("merged_into", _("Name the item this item was merged into."))
+    if item["ended_fiscal_year"] and state == Item.State.ACTIVE:
+        fault(
+            "ended_fiscal_year",
+            _("Only an ended (終了) or merged (統合) item has a year it ended."),
+        )
 
 
 def check_item_divisions(fault, item: dict, division_names: set[str]) -> None:

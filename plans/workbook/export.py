@@ -15,6 +15,7 @@ from plans.workbook.schema import CADENCES
 from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import GUIDE
 from plans.workbook.schema import INDICATORS
+from plans.workbook.schema import ITEM_STATES
 from plans.workbook.schema import ITEMS
 from plans.workbook.schema import NO
 from plans.workbook.schema import PLAN
@@ -53,7 +54,8 @@ def write_guide(ws, sheets) -> None:
         2,
         1,
         "各シートの1行目が見出しです。見出しは変えずに、2行目から1行に1件ずつ記入します。"
-        "数式は使えません。○は「はい」の意味です。",
+        "数式は使えません。○は「はい」の意味です。非表示の「キー」列は、取り込むときに"
+        "行を見分けるためのものです。変えずにおいてください。",
         border=False,
     )
     xlsx.header_row(ws, 4, ["シート", "列", "必須", "説明"])
@@ -78,7 +80,10 @@ def write_guide(ws, sheets) -> None:
 
 
 def write_table(ws, sheet: Sheet, rows: list[dict]) -> None:
-    """The records under the header row; flag columns offer ○ and × to choose from."""
+    """The records under the header row; flag columns offer ○ and × to choose from.
+
+    Hidden columns (the keys) stay in the file, out of the way of editing.
+    """
     xlsx.header_row(ws, 1, [c.header for c in sheet.columns])
     for r, record in enumerate(rows, start=2):
         for c, column in enumerate(sheet.columns, start=1):
@@ -96,6 +101,9 @@ def write_table(ws, sheet: Sheet, rows: list[dict]) -> None:
         validation.add(f"{letter}2:{letter}{max(len(rows) + 1, 2) + FLAG_ROWS_AHEAD}")
         ws.add_data_validation(validation)
     xlsx.set_widths(ws, [column.width for column in sheet.columns])
+    for c, column in enumerate(sheet.columns, start=1):
+        if column.hidden:
+            ws.column_dimensions[get_column_letter(c)].hidden = True
     ws.freeze_panes = "A2"
 
 
@@ -105,7 +113,9 @@ def write_table(ws, sheet: Sheet, rows: list[dict]) -> None:
 def plan_rows(plan: Plan) -> dict[str, list[dict]]:
     areas = list(plan.areas.select_related("parent").order_by("order"))
     items = list(
-        plan.items.select_related("area", "parent", "relisted_from", "carried_from")
+        plan.items.select_related(
+            "area", "parent", "relisted_from", "carried_from", "merged_into"
+        )
         .prefetch_related("division_links__division")
         .order_by("order")
     )
@@ -192,6 +202,10 @@ def item_record(item) -> dict:
         "relisted_from": item.relisted_from.number if item.relisted_from else "",
         "divisions": [d.name for d in item.division_list],
         "carried_from": item.carried_from.number if item.carried_from else "",
+        "state": next(k for k, v in ITEM_STATES.items() if v == item.state),
+        "ended_fiscal_year": item.ended_fiscal_year,
+        "merged_into": item.merged_into.number if item.merged_into else "",
+        "key": item.key,
     }
 
 
@@ -210,6 +224,7 @@ def indicator_records(plan: Plan, item_order: dict[int, int]) -> list[dict]:
             "target_text": x.target_text,
             "target_value": x.target_value,
             "target_fiscal_year": x.target_fiscal_year,
+            "key": x.key,
         }
         for x in sorted(indicators, key=lambda x: (item_order[x.item_id], x.order))
     ]
@@ -222,6 +237,7 @@ def schedule_records(plan: Plan, item_order: dict[int, int]) -> list[dict]:
             "item": s.item.number,
             "activity": s.activity,
             **{f"year:{year}": s.word_for(year) for year in plan.fiscal_years},
+            "key": s.key,
         }
         for s in sorted(schedule, key=lambda s: (item_order[s.item_id], s.order))
     ]

@@ -22,6 +22,7 @@ from plans.workbook.schema import ITEMS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import SCALE
 from plans.workbook.schema import SCHEDULE_BASE
+from plans.workbook.schema import SCHEDULE_KEY
 from plans.workbook.schema import YEAR_HEADER
 from plans.workbook.schema import Column
 from plans.workbook.schema import Sheet
@@ -35,7 +36,13 @@ from reformtracker.lib.uploads import reading
 
 @dataclass
 class PlanDraft:
-    """What a plan workbook says, checked, as plain records."""
+    """What a plan workbook says, checked, as plain records.
+
+    Items, indicators and schedule rows keep their row number under "row",
+    so that the import can refuse a cell only the database can judge (a key).
+    `keyed` names the sheets that have the key column: older workbooks have
+    none, and their rows are matched by number and position instead.
+    """
 
     plan: dict
     grades: list[dict]
@@ -44,6 +51,7 @@ class PlanDraft:
     items: list[dict]
     indicators: list[dict]
     schedule: list[dict]
+    keyed: frozenset[str] = frozenset()
 
 
 class WorkbookInvalid(Exception):
@@ -73,6 +81,10 @@ def records_of(rows: list) -> list[dict]:
     return [record for _row, record in rows]
 
 
+def records_with_rows(rows: list) -> list[dict]:
+    return [{**record, "row": row} for row, record in rows]
+
+
 def plan_years(plan: dict) -> range:
     """The plan's fiscal years, none while its first or last year is unreadable."""
     first, last = plan.get("first_fiscal_year"), plan.get("last_fiscal_year")
@@ -85,6 +97,7 @@ class Reader:
     def __init__(self, workbook):
         self.workbook = workbook
         self.problems: list[Problem] = []
+        self.keyed: set[str] = set()  # the sheets with a key column
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str):
         self.problems.append(Problem(sheet, row, column, message))
@@ -103,9 +116,14 @@ class Reader:
             self.problem, self.records(ITEMS), plan.get("numbered_items", True)
         )
         items = checks.unique(self.problem, ITEMS, numbered, "number")
-        indicators = self.records(INDICATORS)
+        items = checks.unique(self.problem, ITEMS, items, "key")
+        indicators = checks.unique(
+            self.problem, INDICATORS, self.records(INDICATORS), "key"
+        )
         schedule = schedule_sheet(years)
-        schedule_rows = self.records(schedule, years=years)
+        schedule_rows = checks.unique(
+            self.problem, schedule, self.records(schedule, years=years), "key"
+        )
         checks.check_areas(self.problem, areas)
         checks.check_items(self.problem, items, areas, divisions)
         for sheet, rows in ((INDICATORS, indicators), (schedule, schedule_rows)):
@@ -115,9 +133,10 @@ class Reader:
             grades=records_of(grades),
             areas=records_of(areas),
             divisions=records_of(divisions),
-            items=records_of(items),
-            indicators=records_of(indicators),
-            schedule=records_of(schedule_rows),
+            items=records_with_rows(items),
+            indicators=records_with_rows(indicators),
+            schedule=records_with_rows(schedule_rows),
+            keyed=frozenset(self.keyed),
         )
 
     def plan(self) -> dict:
@@ -148,7 +167,13 @@ class Reader:
         positions = {cell_text(cell.value): i for i, cell in enumerate(header)}
         columns = list(sheet.columns)
         if years is not None:
-            columns = [*SCHEDULE_BASE, *self.year_columns(sheet, positions, years)]
+            columns = [
+                *SCHEDULE_BASE,
+                SCHEDULE_KEY,
+                *self.year_columns(sheet, positions, years),
+            ]
+        if any(c.key == "key" and c.header in positions for c in columns):
+            self.keyed.add(sheet.name)
         missing = [
             c.header for c in columns if c.header not in positions and not c.optional
         ]

@@ -30,6 +30,11 @@ RATING_TARGETS = {
     "項目": Plan.RatingTarget.ITEM,
     "工程表の行": Plan.RatingTarget.SCHEDULE_ROW,
 }
+ITEM_STATES = {
+    "実施中": Item.State.ACTIVE,
+    "終了": Item.State.ENDED,
+    "統合": Item.State.MERGED,
+}
 GUIDE = "説明"
 SCHEDULE = "工程表"
 YEAR_HEADER = re.compile(r"^(\d{4})年度")
@@ -47,6 +52,8 @@ class Column:
     width: int = 16
     # Columns added after the first version may be absent from older files.
     optional: bool = False
+    # Written by the export for the import, not for people to edit.
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,25 @@ def field_column(
 def item_number_column(model) -> Column:
     """The column of a sheet of rows per item that names the row's item by number."""
     return field_column(model, "item", "項目番号", "「取組項目」シートの番号")
+
+
+def key_column(model) -> Column:
+    """The hidden column of a row's stable key; empty for a row not yet imported.
+
+    Older workbooks have none: their rows are matched by number and position.
+    """
+    return field_column(
+        model,
+        "key",
+        "キー",
+        "行を見分けるための記号（非表示の列）。書き出したときに記入されます。変えずにおけば、"
+        "行を並べ替えたり、番号や名称を変えたりしても同じ行として取り込まれ、調査票や実績は"
+        "その行に残ります。新しい行では空欄にします。",
+        default="",
+        optional=True,
+        hidden=True,
+        width=12,
+    )
 
 
 PLAN = Sheet(
@@ -282,6 +308,35 @@ ITEMS = Sheet(
             "前のプランの取組項目を引き継ぐ（フォローアップ）場合、その番号",
             optional=True,
         ),
+        # A word of ITEM_STATES, not the stored value.
+        Column(
+            "state",
+            "状態",
+            "「実施中」、「終了」（取組を終えた）または「統合」（他の取組項目に統合した）。"
+            "空欄なら実施中。終了・統合した項目は、調査票と公表した結果を残したまま、"
+            "新しい調査票が作られなくなります。項目を削除する代わりに使います",
+            optional=True,
+            width=10,
+        ),
+        field_column(
+            Item,
+            "ended_fiscal_year",
+            "終了年度",
+            "終了・統合した年度（西暦）。なければ空欄",
+            "year",
+            default=None,
+            optional=True,
+            width=10,
+        ),
+        field_column(
+            Item,
+            "merged_into",
+            "統合先",
+            "「統合」の場合、統合先の取組項目の番号",
+            optional=True,
+            width=10,
+        ),
+        key_column(Item),
     ),
 )
 
@@ -331,6 +386,7 @@ INDICATORS = Sheet(
             "year",
             default=None,
         ),
+        key_column(Indicator),
     ),
 )
 
@@ -338,6 +394,7 @@ SCHEDULE_BASE = (
     item_number_column(ScheduleRow),
     field_column(ScheduleRow, "activity", "実施内容", "工程表の行", width=40),
 )
+SCHEDULE_KEY = key_column(ScheduleRow)
 SCHEDULE_HELP = (
     "工程表。実施内容の右に、プランの年度ごとの列（「2017年度」のように西暦で始まる見出し）"
     "を置き、その年度の予定（例: 検討、実施）を短く書きます。"
@@ -347,10 +404,11 @@ SHEETS = (PLAN, SCALE, AREAS, DIVISIONS, ITEMS, INDICATORS)
 
 
 def schedule_sheet(years) -> Sheet:
+    """The schedule sheet: its base columns, a column per year, then the key."""
     return Sheet(
         SCHEDULE,
         SCHEDULE_HELP,
-        SCHEDULE_BASE + tuple(year_column(year) for year in years),
+        (*SCHEDULE_BASE, *(year_column(year) for year in years), SCHEDULE_KEY),
     )
 
 

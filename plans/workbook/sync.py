@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import bisect
 
 from simple_history.utils import bulk_create_with_history
 from simple_history.utils import bulk_update_with_history
-
-from plans.workbook.changes import Changes
 
 
 def sync(model, existing: dict, wanted: dict, **extra) -> tuple[dict, dict]:
@@ -51,37 +49,47 @@ def merge(first: dict, second: dict) -> dict:
     return merged
 
 
-# Indicators and schedule rows have no name: they are known by their item and
-# their position under it (1, 2, ...).
+# A row added or removed shifts the order of every row after it. The preview
+# shows as moved only the rows that left their place among the others.
 
 
-def sync_positional(
-    changes: Changes, sheet: str, model, plan, items: dict, records: list, fields_of
-) -> list:
-    """Create or update the rows of `records`, each keyed by (item number, position).
+def quiet_shifts(diffs: dict, groups: list[list[tuple]]) -> dict:
+    """The diffs without the order changes of rows that kept their place.
 
-    Returns the rows that are no longer in the workbook, not yet deleted.
+    Each group lists (key, old order) of the rows that stay in it, in their
+    new order; a row kept its place when it is on a longest run of rows
+    whose old order still rises (so of two swapped rows, one moved).
     """
-    existing = {
-        (obj.item.number, obj.order): obj
-        for obj in model.objects.filter(item__plan=plan).select_related("item")
-    }
-    wanted, position = {}, Counter()
-    for record in records:
-        position[record["item"]] += 1
-        key = (record["item"], position[record["item"]])
-        wanted[key] = {
-            "item_id": items[record["item"]].pk,
-            "order": position[record["item"]],
-            **fields_of(record),
-        }
-    keep = {key: obj for key, obj in existing.items() if key in wanted}
-    _objects, diffs = sync(model, keep, wanted)
-    changes.log(sheet, diffs, len(wanted), lambda key: f"No.{key[0]} ({key[1]})")
-    return [obj for key, obj in existing.items() if key not in wanted]
+    moved = set()
+    for group in groups:
+        moved |= out_of_order(group)
+    quiet = {}
+    for key, diff in diffs.items():
+        if diff is not None and "order" in diff and key not in moved:
+            diff = {name: values for name, values in diff.items() if name != "order"}
+            if not diff:
+                continue
+        quiet[key] = diff
+    return quiet
 
 
-def delete_positional(changes: Changes, sheet: str, model, gone: list) -> None:
-    model.objects.filter(pk__in=[obj.pk for obj in gone]).delete()
-    for obj in gone:
-        changes.add(sheet, f"No.{obj.item.number} ({obj.order})", "delete")
+def out_of_order(rows: list[tuple]) -> set:
+    """The keys of (key, old order) pairs off a longest non-decreasing run of old orders."""
+    tails: list = []  # the smallest last old order of a run of each length
+    ends: list[int] = []  # the index of the row ending that run
+    before: list[int | None] = []
+    for index, (_key, old) in enumerate(rows):
+        length = bisect.bisect_right(tails, old)
+        if length == len(tails):
+            tails.append(old)
+            ends.append(index)
+        else:
+            tails[length] = old
+            ends[length] = index
+        before.append(ends[length - 1] if length else None)
+    on_run = set()
+    index = ends[-1] if ends else None
+    while index is not None:
+        on_run.add(rows[index][0])
+        index = before[index]
+    return {key for key, _old in rows} - on_run

@@ -524,6 +524,7 @@ LATER = {
     ("プラン", "rating_target"),
     ("プラン", "sheet_fields"),
     ("取組項目", "number"),
+    ("取組項目", "state"),
 }
 PLACES = [(sheet.name, column.key) for sheet in ALL_SHEETS for column in sheet.columns]
 

@@ -14,6 +14,7 @@ from plans import workbook
 from plans.models import Division
 from plans.models import Grade
 from plans.models import Indicator
+from plans.models import IndicatorValue
 from plans.models import Item
 from plans.models import ItemDivision
 from plans.models import Plan
@@ -99,7 +100,9 @@ def test_round_trip_through_an_empty_database(client, seed_plan, seed_export):
     before = items_by_area(client, seed_plan)
     assert sum(len(rows) for rows in before.values()) == 60
 
+    # Survey data protects the plan's items and indicators: delete it first.
     SurveySheet.objects.all().delete()
+    IndicatorValue.objects.all().delete()
     Plan.objects.all().delete()
     Division.objects.all().delete()
     RatingScale.objects.filter(code=seed_plan.rating_scale.code).delete()
@@ -191,8 +194,8 @@ def test_changes_are_previewed_and_written_on_confirmation(
         tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr("td")]
         for tr in soup(response).select("#change-counts tbody tr")
     }
-    assert counts["取組項目"] == ["1", "1", "0", "59"]
-    assert counts["指標"] == ["1", "0", "0", "69"]
+    assert counts["取組項目"] == ["1", "1", "0", "0", "0", "59"]
+    assert counts["指標"] == ["1", "0", "0", "0", "0", "69"]
     lines = soup(response).select_one("#change-lines").get_text(" ", strip=True)
     assert "協働推進体制の充実 → 協働推進体制の充実と強化" in lines
     assert snapshot() == before
