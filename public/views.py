@@ -60,7 +60,7 @@ def accessibility(request):
 def moved(request, plan_id: int, rest: str = ""):
     """An address from before cities (/plans/<id>/…): moved for good under the plan's city."""
     plan = get_object_or_404(Plan.objects.select_related("city"), pk=plan_id)
-    query = request.META.get("QUERY_STRING", "")
+    query = request.GET.urlencode()
     return redirect(
         plan.get_absolute_url() + rest + (f"?{query}" if query else ""), permanent=True
     )
