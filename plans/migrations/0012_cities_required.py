@@ -20,6 +20,18 @@ class Migration(migrations.Migration):
         migrations.AlterField(model_name="division", name="city", field=city_field("divisions")),
         migrations.AlterField(model_name="ratingscale", name="city", field=city_field("rating_scales")),
         migrations.AlterField(model_name="plan", name="city", field=city_field("plans")),
+        # A default first, so that going back re-adds the column to existing
+        # rows; 0011 backwards then writes the names.
+        migrations.AlterField(
+            model_name="plan",
+            name="city_name",
+            field=models.CharField(default="", max_length=50, verbose_name="city"),
+        ),
+        migrations.AlterField(
+            model_name="historicalplan",
+            name="city_name",
+            field=models.CharField(default="", max_length=50, verbose_name="city"),
+        ),
         migrations.RemoveField(model_name="plan", name="city_name"),
         migrations.RemoveField(model_name="historicalplan", name="city_name"),
         migrations.AlterModelOptions(
