@@ -129,14 +129,26 @@ def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
     return item
 
 
-def scaled_copy(plan: Plan, factor: int) -> Plan:
+def scaled_copy(plan: Plan, factor: int, *, city: City | None = None) -> Plan:
     """A new plan holding `factor` copies of everything in `plan`.
 
     Each copy has its own areas, items, sub-items, re-listings, divisions,
     indicators, values, schedule rows and sheets, so the new plan is `factor`
-    times the size of the original in every table a page reads.
+    times the size of the original in every table a page reads. Given a
+    `city`, the plan, its divisions and a copy of its rating scale are that
+    city's.
     """
-    new = _copy(plan, name=f"{plan.name} ×{factor}")
+    city = city or plan.city
+    grades = {}
+    if city != plan.city:
+        (scale,) = _save_copies([plan.rating_scale], city=city).values()
+        grades = _save_copies(list(plan.rating_scale.grades.all()), scale=scale)
+    new = _copy(
+        plan,
+        name=f"{plan.name} ×{factor}",
+        city=city,
+        rating_scale=scale if grades else plan.rating_scale,
+    )
     new.save()
     period_copies = _save_copies(list(plan.periods.all()), plan=new)
     areas = list(plan.areas.order_by("order"))
@@ -164,7 +176,9 @@ def scaled_copy(plan: Plan, factor: int) -> Plan:
         )
         _point_at_copies(item_copies, "parent", "relisted_from")
         division_copies = _save_copies(
-            divisions, name=lambda division: f"{division.name} ({new.pk}-{k + 1})"
+            divisions,
+            city=city,
+            name=lambda division: f"{division.name} ({new.pk}-{k + 1})",
         )
         _save_copies(
             links,
@@ -184,8 +198,19 @@ def scaled_copy(plan: Plan, factor: int) -> Plan:
             sheets,
             item=lambda sheet: item_copies[sheet.item_id],
             period=lambda sheet: period_copies[sheet.period_id],
+            **_regraded(grades),
         )
     return new
+
+
+def _regraded(grades: dict[int, Grade]) -> dict:
+    """Changes that rate copied sheets with the copied grades, if the scale was copied."""
+    if not grades:
+        return {}
+    return {
+        field: lambda sheet, field=field: grades.get(getattr(sheet, f"{field}_id"))
+        for field in ("division_grade", "hq_grade")
+    }
 
 
 def _copy(original: Model, **changes) -> Model:
