@@ -306,10 +306,10 @@ def prepare(staff: int, wait: list[float]) -> dict:
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.utils import timezone
 
+    from plans.models import Membership
     from plans.models import Period
     from plans.models import Plan
     from surveys.workflow import open_period
@@ -319,7 +319,7 @@ def prepare(staff: int, wait: list[float]) -> dict:
     User = get_user_model()
     plan = Plan.objects.get()
     hq = User.objects.create_user("bench-hq", email="bench-hq@example.jp")
-    hq.groups.add(Group.objects.get(name="行革本部"))
+    Membership.objects.create(city=plan.city, user=hq, role=Membership.Role.HQ)
     latest = max(plan.periods.all(), key=lambda p: p.sort_key)
     fiscal_year, half = (
         (latest.fiscal_year, Period.Half.SECOND)

@@ -7,13 +7,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import User
 from django.urls import path
+from import_export import fields
 from import_export import resources
+from import_export import widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import admin_workbook
+from plans.admin_cities import CityScoped
+from plans.admin_cities import MembershipInline
+from plans.admin_cities import administered_city_ids
+from plans.models import City
 from plans.models import Division
 from plans.models import Grade
 from plans.models import Indicator
@@ -29,38 +35,45 @@ from reformtracker.lib.uploads import UploadRejected
 from reformtracker.lib.uploads import checked_bytes
 
 
-class GradeInline(admin.TabularInline):
+class GradeInline(CityScoped, admin.TabularInline):
+    city_path = "scale__city"
     model = Grade
     extra = 0
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code"]
+class RatingScaleAdmin(CityScoped, SimpleHistoryAdmin):
+    list_display = ["name", "code", "city"]
+    list_filter = ["city"]
     inlines = [GradeInline]
 
 
 @admin.register(Grade)
-class GradeAdmin(SimpleHistoryAdmin):
+class GradeAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "scale__city"
     list_display = ["code", "label", "scale", "reason_required", "order"]
     list_filter = ["scale"]
 
 
-class PolicyAreaInline(admin.TabularInline):
+class PolicyAreaInline(CityScoped, admin.TabularInline):
+    city_path = "plan__city"
     model = PolicyArea
     extra = 0
     fields = ["order", "number", "name", "parent"]
 
 
-class PeriodInline(admin.TabularInline):
+class PeriodInline(CityScoped, admin.TabularInline):
+    city_path = "plan__city"
     model = Period
     extra = 0
     fields = ["fiscal_year", "half", "deadline", "state", "published_at"]
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(CityScoped, SimpleHistoryAdmin):
     list_display = ["name", "city", "first_fiscal_year", "last_fiscal_year", "cadence"]
+    list_filter = ["city"]
+    list_select_related = ["city"]
     inlines = [PolicyAreaInline, PeriodInline]
 
     def get_urls(self):
@@ -84,19 +97,39 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PolicyArea)
-class PolicyAreaAdmin(SimpleHistoryAdmin):
+class PolicyAreaAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "plan__city"
     list_display = ["name", "number", "plan", "parent", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan", "parent"]
 
 
+class CityWidget(widgets.ForeignKeyWidget):
+    """A city by name, one of `cities` only (those the importing user administers)."""
+
+    def __init__(self, cities):
+        super().__init__(City, field="name")
+        self.cities = cities
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.cities
+
+
 class DivisionResource(resources.ModelResource):
-    """Divisions as a flat list (名称, 旧名称, 有効), matched by name."""
+    """Divisions as a flat list (名称, 旧名称, 有効, 自治体), matched by city and name."""
+
+    def __init__(self, *, cities=None, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["city"] = fields.Field(
+            attribute="city",
+            column_name="city",
+            widget=CityWidget(City.objects.all() if cities is None else cities),
+        )
 
     class Meta:
         model = Division
-        fields = ["name", "former_names", "active"]
-        import_id_fields = ["name"]
+        fields = ["name", "former_names", "active", "city"]
+        import_id_fields = ["city", "name"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -116,35 +149,58 @@ class CheckedImportForm(ImportForm):
 
 
 @admin.register(Division)
-class DivisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class DivisionAdmin(CityScoped, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DivisionResource]
     import_form_class = CheckedImportForm
     import_formats = [base_formats.XLSX, base_formats.CSV]
     export_formats = [base_formats.XLSX, base_formats.CSV]
-    list_display = ["name", "former_names", "active"]
+    list_display = ["name", "former_names", "active", "city"]
     filter_horizontal = ["members"]
-    list_filter = ["active"]
+    list_filter = ["city", "active"]
+    list_select_related = ["city"]
     search_fields = ["name", "former_names"]
 
+    # Adding and viewing divisions, as the settings' permission codes say, but
+    # through the admin's own checks, which a city's administrator passes.
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
 
-class ItemDivisionInline(admin.TabularInline):
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        """Rows may name only the cities the user administers (any, for a superuser)."""
+        cities = City.objects.all()
+        if not request.user.is_superuser:
+            cities = cities.filter(pk__in=administered_city_ids(request.user))
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "cities": cities,
+        }
+
+
+class ItemDivisionInline(CityScoped, admin.TabularInline):
+    city_path = "item__plan__city"
     model = ItemDivision
     extra = 0
     autocomplete_fields = ["division"]
 
 
-class IndicatorInline(admin.StackedInline):
+class IndicatorInline(CityScoped, admin.StackedInline):
+    city_path = "item__plan__city"
     model = Indicator
     extra = 0
 
 
-class ScheduleRowInline(admin.TabularInline):
+class ScheduleRowInline(CityScoped, admin.TabularInline):
+    city_path = "item__plan__city"
     model = ScheduleRow
     extra = 0
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "plan__city"
     list_display = [
         "number",
         "title",
@@ -162,14 +218,16 @@ class ItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ItemDivision)
-class ItemDivisionAdmin(SimpleHistoryAdmin):
+class ItemDivisionAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "item__plan__city"
     list_display = ["item", "division", "order"]
     list_select_related = ["item", "division"]
     raw_id_fields = ["item", "division"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "item__plan__city"
     list_display = ["__str__", "item", "baseline_text", "target_text", "unit"]
     list_select_related = ["item"]
     search_fields = ["name", "item__title"]
@@ -177,21 +235,24 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScheduleRow)
-class ScheduleRowAdmin(SimpleHistoryAdmin):
+class ScheduleRowAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "item__plan__city"
     list_display = ["__str__", "item", "order"]
     list_select_related = ["item"]
     raw_id_fields = ["item"]
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "plan__city"
     list_display = ["__str__", "plan", "deadline", "state", "published_at"]
     list_filter = ["plan", "state"]
     list_select_related = ["plan"]
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "indicator__item__plan__city"
     list_display = ["indicator", "period", "text", "value"]
     list_select_related = ["indicator", "period"]
     raw_id_fields = ["indicator", "period"]
@@ -205,7 +266,7 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
-    pass
+    inlines = [MembershipInline]
 
 
 @admin.register(Group)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans import workbook
-from plans.models import Plan
 from reformtracker.lib import uploads
 
 PREVIEW_LINES = 300
@@ -54,7 +53,8 @@ def template_view(model_admin, request):
 def export_view(model_admin, request, pk: int):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=pk)
+    plans = model_admin.get_queryset(request)  # a city's administrator: their cities'
+    plan = get_object_or_404(plans.select_related("rating_scale", "city"), pk=pk)
     return xlsx_response(workbook.export_plan(plan), f"{plan.city}_{plan.name}.xlsx")
 
 
@@ -67,7 +67,8 @@ class PlanWorkbookUpload(uploads.HeldUpload):
 
     def preview(self, upload) -> uploads.UploadPage:
         try:
-            changes = workbook.import_plan(workbook.read_workbook(upload), dry_run=True)
+            draft = workbook.read_workbook(upload, by=self.request.user)
+            changes = workbook.import_plan(draft, dry_run=True)
         except workbook.WorkbookInvalid as error:
             return uploads.UploadPage({"problems": error.problems}, status=400)
         context = {
@@ -79,9 +80,8 @@ class PlanWorkbookUpload(uploads.HeldUpload):
 
     def apply(self, upload, confirmed: dict) -> HttpResponse | uploads.UploadPage:
         try:
-            changes = workbook.import_plan(
-                workbook.read_workbook(upload), dry_run=False
-            )
+            draft = workbook.read_workbook(upload, by=self.request.user)
+            changes = workbook.import_plan(draft, dry_run=False)
         except workbook.WorkbookInvalid as error:
             return uploads.UploadPage({"problems": error.problems}, status=400)
         messages.success(
@@ -104,7 +104,7 @@ def import_view(model_admin, request):
         "opts": model_admin.model._meta,
         "title": _("Import a plan workbook"),
         # The first plan set up on the site, as an example of a filled-in workbook.
-        "example": Plan.objects.order_by("pk").first(),
+        "example": model_admin.get_queryset(request).order_by("pk").first(),
     }
     return PlanWorkbookUpload(request, context).response()
 

@@ -68,7 +68,7 @@ def published_records(plan: Plan) -> list[dict]:
 
 def _record(plan: Plan, period: Period, area, item, sheet) -> dict:
     return {
-        "city": plan.city,
+        "city": plan.city.name,
         "plan": plan.name,
         "fiscal_year": period.fiscal_year,
         "fiscal_year_label": fiscal_year_label(period.fiscal_year),
@@ -114,7 +114,7 @@ def to_csv(records: list[dict]) -> bytes:
 
 def to_json(plan: Plan, records: list[dict]) -> dict:
     return {
-        "city": plan.city,
+        "city": plan.city.name,
         "plan": plan.name,
         "columns": [{"key": key, "label": label} for key, label in COLUMNS],
         "grades": [

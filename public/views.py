@@ -1,15 +1,18 @@
-"""Public pages: published progress of each plan, open to everyone without login."""
+"""Public pages: published progress of each city's plans, open to everyone without login."""
 
 from __future__ import annotations
 
 from django.db.models import Count
 from django.db.models import Prefetch
 from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
 from django.shortcuts import render
 
+from plans.models import City
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
@@ -22,11 +25,12 @@ from surveys.progress import plan_progress
 from surveys.progress import published_periods
 
 
-def plan_list(request):
+def _plan_cards(plans: QuerySet[Plan]) -> list[Plan]:
+    """The plans with what their cards show: item count and latest published period."""
     plans = list(
-        Plan.objects.annotate(
-            item_count=Count("items", filter=Q(items__parent=None))
-        ).prefetch_related(
+        plans.select_related("city")
+        .annotate(item_count=Count("items", filter=Q(items__parent=None)))
+        .prefetch_related(
             Prefetch(
                 "periods", queryset=Period.objects.published(), to_attr="published"
             )
@@ -34,15 +38,44 @@ def plan_list(request):
     )
     for plan in plans:
         plan.latest_period = max(plan.published, key=lambda p: p.sort_key, default=None)
+    return plans
+
+
+def plan_list(request):
+    """Every city's plans, grouped by city."""
+    plans = _plan_cards(Plan.objects.order_by("city__name", "-first_fiscal_year"))
     return render(request, "public/plan_list.html", {"plans": plans})
+
+
+def city_detail(request, city: str):
+    city = get_object_or_404(City, slug=city)
+    plans = _plan_cards(city.plans.order_by("-first_fiscal_year"))
+    return render(request, "public/city_detail.html", {"city": city, "plans": plans})
 
 
 def accessibility(request):
     return render(request, "public/accessibility.html")
 
 
-def plan_detail(request, plan_id: int):
-    plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
+def moved(request, plan_id: int, rest: str = ""):
+    """An address from before cities (/plans/<id>/…): moved for good under the plan's city."""
+    plan = get_object_or_404(Plan.objects.select_related("city"), pk=plan_id)
+    query = request.GET.urlencode()
+    return redirect(
+        plan.get_absolute_url() + rest + (f"?{query}" if query else ""), permanent=True
+    )
+
+
+def _plan(city: str, plan_id: int) -> Plan:
+    return get_object_or_404(
+        Plan.objects.select_related("rating_scale", "city"),
+        pk=plan_id,
+        city__slug=city,
+    )
+
+
+def plan_detail(request, city: str, plan_id: int):
+    plan = _plan(city, plan_id)
     return render(request, "public/plan_detail.html", plan_page(request, plan))
 
 
@@ -60,16 +93,17 @@ def plan_page(request, plan: Plan) -> dict:
         "area_chart": charts.area_chart(progress) if periods else None,
         "trend": trend,
         "trend_chart": charts.trend_chart(progress, trend) if trend else None,
-        "can_read_reports": access.reads_reports(request.user),
+        "can_read_reports": access.reads_reports(request.user, plan.city_id),
     }
 
 
-def item_detail(request, plan_id: int, number: str):
+def item_detail(request, city: str, plan_id: int, number: str):
     item = get_object_or_404(
         Item.objects.select_related(
-            "plan__rating_scale", "area", "parent", "relisted_from"
+            "plan__rating_scale", "plan__city", "area", "parent", "relisted_from"
         ),
         plan_id=plan_id,
+        plan__city__slug=city,
         number=number,
     )
     report = item_report(item)
@@ -80,9 +114,9 @@ def item_detail(request, plan_id: int, number: str):
     )
 
 
-def plan_results(request, plan_id: int, fmt: str):
+def plan_results(request, city: str, plan_id: int, fmt: str):
     """The plan's published results as open data (CSV or JSON)."""
-    plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
+    plan = _plan(city, plan_id)
     records = opendata.published_records(plan)
     if fmt == "json":
         return JsonResponse(

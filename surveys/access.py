@@ -1,13 +1,16 @@
 """Who may see and change which sheet and period: decided here, for every view.
 
-Roles are Django permissions held through groups (行革本部, 推進委員会) that
+Roles belong to a city: a user is reform HQ (行革本部) or committee member
+(推進委員会) of the cities where they have a membership of that role, which
 administrators manage in the admin; division staff are the members of a
-division. A superuser holds every role.
+division, and a division belongs to one city. A superuser holds every role
+in every city.
 
-The views look their objects up through the functions below. A sheet the user
-may not see answers the same 404 as a sheet that does not exist, so its
-existence is not disclosed; a page of a role the user does not have is a 403
-that says who may use it.
+The views look their objects up through the functions below. An object of a
+city where the user has no role answers the same 404 as one that does not
+exist, and so does a sheet the user may not see, so that neither's existence
+is disclosed; a page of a role the user does not have in the object's own
+city is a 403 that says who may use it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from plans.models import City
+from plans.models import Membership
 from plans.models import Period
 from plans.models import Plan
 
@@ -26,38 +31,96 @@ from plans.models import Plan
 # and its classes are read when a function runs, after both modules are loaded.
 from surveys import models
 
-HQ_PERMISSION = "surveys.review_surveysheet"
-COMMITTEE_PERMISSION = "surveys.read_reports"
+Role = Membership.Role
 
 
-# Who the user is.
+# Who the user is, in which city. Each is read once per request and kept on
+# the user object.
 
 
-def is_hq(user) -> bool:
-    return user.is_authenticated and user.has_perm(HQ_PERMISSION)
+def _city_roles(user) -> dict[str, frozenset[int]]:
+    """The ids of the cities where the user has each role."""
+    if not user.is_authenticated:
+        return {}
+    if not hasattr(user, "_city_roles"):
+        roles: dict[str, set[int]] = {}
+        for role, city_id in user.memberships.values_list("role", "city_id"):
+            roles.setdefault(role, set()).add(city_id)
+        user._city_roles = {role: frozenset(ids) for role, ids in roles.items()}
+    return user._city_roles
 
 
-def is_committee(user) -> bool:
-    return user.is_authenticated and user.has_perm(COMMITTEE_PERMISSION)
+def _divisions(user) -> dict[int, int]:
+    """The divisions the user works for, each with its city's id."""
+    if not user.is_authenticated:
+        return {}
+    if not hasattr(user, "_divisions"):
+        user._divisions = dict(user.divisions.values_list("pk", "city_id"))
+    return user._divisions
 
 
-def reads_reports(user) -> bool:
-    """HQ reads every period's reports, the committee those of published periods."""
-    return is_hq(user) or is_committee(user)
+def city_ids(user, *roles: str) -> frozenset[int]:
+    """The cities where the user has one of `roles`: memberships, not divisions."""
+    by_role = _city_roles(user)
+    return frozenset().union(*(by_role.get(role, ()) for role in roles))
 
 
 def division_ids(user) -> frozenset[int]:
-    """The divisions the user works for, read once per request."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_division_ids"):
-        user._division_ids = frozenset(user.divisions.values_list("pk", flat=True))
-    return user._division_ids
+    """The divisions the user works for."""
+    return frozenset(_divisions(user))
+
+
+def _city_id(city: City | int) -> int:
+    return city if isinstance(city, int) else city.pk
+
+
+def _has_role(user, city: City | int, role: str) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or _city_id(city) in city_ids(user, role)
+    )
+
+
+def is_hq(user, city: City | int) -> bool:
+    return _has_role(user, city, Role.HQ)
+
+
+def is_committee(user, city: City | int) -> bool:
+    return _has_role(user, city, Role.COMMITTEE)
+
+
+def reads_reports(user, city: City | int) -> bool:
+    """HQ reads every period's reports, the committee those of published periods."""
+    return is_hq(user, city) or is_committee(user, city)
+
+
+def cities_of(user) -> QuerySet[City]:
+    """The cities where the user has a role: a membership or a division."""
+    if user.is_authenticated and user.is_superuser:
+        return City.objects.all()
+    return City.objects.filter(pk__in=_with_any_role(user))
+
+
+def _with_any_role(user) -> frozenset[int]:
+    return city_ids(user, *Role.values) | frozenset(_divisions(user).values())
+
+
+def _in_city(user, city_id: int) -> bool:
+    return user.is_superuser or city_id in _with_any_role(user)
+
+
+def _check_in_city(user, city_id: int) -> None:
+    """404 for an object of a city where the user has no role: as if it did not exist."""
+    if not (user.is_authenticated and _in_city(user, city_id)):
+        raise Http404
 
 
 def is_staff_member(user) -> bool:
-    """Anyone with a role in the survey workflow."""
-    return reads_reports(user) or bool(division_ids(user))
+    """Anyone with a role in the survey workflow of some city."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or bool(city_ids(user, Role.HQ, Role.COMMITTEE))
+        or bool(_divisions(user))
+    )
 
 
 def check_staff_member(user) -> None:
@@ -70,12 +133,19 @@ def check_staff_member(user) -> None:
         )
 
 
-def check_hq(user, message: str | None = None) -> None:
-    """403 unless the user is HQ; `message` names the action when it is not a page."""
-    if not is_hq(user):
+def check_hq(user, city: City | int, message: str | None = None) -> None:
+    """403 unless the user is HQ of the city; `message` names the action when it is not a page."""
+    if not is_hq(user, city):
         raise PermissionDenied(
             message or _("Only the reform headquarters can do this.")
         )
+
+
+def _in_cities(user, lookup: str, *roles: str) -> Q:
+    """Rows whose city (at `lookup`) is one where the user has one of `roles`."""
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{lookup}__in": city_ids(user, *roles)})
 
 
 # Sheets.
@@ -86,12 +156,18 @@ def _of_own_divisions(user) -> Q:
 
 
 def visible_sheets(user, sheets: QuerySet) -> QuerySet:
-    """Of `sheets`, those the user may read: HQ all, committee published, divisions their own."""
-    if is_hq(user):
+    """Of `sheets`, those the user may read: HQ all of its cities', committee
+    the published ones of its cities, divisions their own."""
+    if user.is_superuser:
         return sheets
-    visible = _of_own_divisions(user)
-    if is_committee(user):
-        visible |= Q(period__state=Period.State.PUBLISHED)
+    visible = (
+        _of_own_divisions(user)
+        | _in_cities(user, "period__plan__city", Role.HQ)
+        | (
+            Q(period__state=Period.State.PUBLISHED)
+            & _in_cities(user, "period__plan__city", Role.COMMITTEE)
+        )
+    )
     return sheets.filter(visible).distinct()
 
 
@@ -101,10 +177,11 @@ def own_sheets(user, sheets: QuerySet) -> QuerySet:
 
 
 def may_see(user, sheet: models.SurveySheet) -> bool:
+    city = sheet.period.plan.city_id
     return (
-        is_hq(user)
+        is_hq(user, city)
         or sheet.is_division_member(user)
-        or (is_committee(user) and sheet.period.is_published)
+        or (is_committee(user, city) and sheet.period.is_published)
     )
 
 
@@ -114,7 +191,7 @@ def may_edit(user, sheet: models.SurveySheet) -> bool:
 
 def may_review(user, sheet: models.SurveySheet) -> bool:
     return (
-        is_hq(user)
+        is_hq(user, sheet.period.plan.city_id)
         and sheet.period.is_open
         and sheet.state == models.SurveySheet.State.SUBMITTED
     )
@@ -125,6 +202,7 @@ def sheet_for(user, pk: int) -> models.SurveySheet:
     sheet = get_object_or_404(
         models.SurveySheet.objects.select_related(
             "item__plan__rating_scale",
+            "item__plan__city",
             "item__area",
             "period__plan",
             "division_grade",
@@ -148,28 +226,45 @@ def sheet_to_fill(user, pk: int) -> models.SurveySheet:
 def sheet_to_review(user, pk: int) -> models.SurveySheet:
     """The sheet for HQ; 403 for a division, which sees its own sheets."""
     sheet = sheet_for(user, pk)
-    check_hq(user)
+    check_hq(user, sheet.period.plan.city_id)
     return sheet
 
 
-# Plans and periods. A missing one is 404 for everyone, before any role check.
+# Plans and periods. A missing one, or one of a city where the user has no
+# role, is 404 for everyone, before any role check.
+
+
+def _plan(user, pk: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("rating_scale", "city"), pk=pk)
+    _check_in_city(user, plan.city_id)
+    return plan
+
+
+def _period(user, pk: int, **conditions) -> Period:
+    period = get_object_or_404(
+        Period.objects.select_related("plan__rating_scale", "plan__city"),
+        pk=pk,
+        **conditions,
+    )
+    _check_in_city(user, period.plan.city_id)
+    return period
 
 
 def plan_for_hq(user, pk: int) -> Plan:
-    plan = get_object_or_404(Plan, pk=pk)
-    check_hq(user)
+    plan = _plan(user, pk)
+    check_hq(user, plan.city_id)
     return plan
 
 
 def period_for_hq(user, pk: int) -> Period:
     """The period for HQ; 403 for anyone else, who may not manage periods."""
-    period = get_object_or_404(Period.objects.select_related("plan"), pk=pk)
-    check_hq(user)
+    period = _period(user, pk)
+    check_hq(user, period.plan.city_id)
     return period
 
 
-def _check_reads_reports(user) -> None:
-    if not reads_reports(user):
+def _check_reads_reports(user, city_id: int) -> None:
+    if not reads_reports(user, city_id):
         raise PermissionDenied(
             _("Reports are for the reform headquarters and the committee.")
         )
@@ -177,27 +272,39 @@ def _check_reads_reports(user) -> None:
 
 def period_for_reports(user, pk: int) -> Period:
     """A period whose reports the user may read; an unpublished one is 404 to the committee."""
-    period = get_object_or_404(
-        Period.objects.select_related("plan__rating_scale"), pk=pk
-    )
-    _check_reads_reports(user)
-    if not (is_hq(user) or period.is_published):
+    period = _period(user, pk)
+    city = period.plan.city_id
+    _check_reads_reports(user, city)
+    if not (is_hq(user, city) or period.is_published):
         raise Http404
     return period
 
 
+def plan_for_reports(user, pk: int) -> Plan:
+    """A plan whose reports (the trend across periods) the user may read."""
+    plan = _plan(user, pk)
+    _check_reads_reports(user, plan.city_id)
+    return plan
+
+
+def report_plans(user) -> QuerySet[Plan]:
+    """The plans of the cities where the user reads reports (HQ or committee)."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    return Plan.objects.filter(_in_cities(user, "city", Role.HQ, Role.COMMITTEE))
+
+
 def report_periods(user, periods: QuerySet) -> QuerySet:
-    """Of `periods`, those whose reports the user may read."""
-    _check_reads_reports(user)
-    return periods if is_hq(user) else periods.filter(state=Period.State.PUBLISHED)
-
-
-def _open_period(pk: int) -> Period:
-    """Only an open period's sheets go out and come back as files; others are 404."""
-    return get_object_or_404(
-        Period.objects.select_related("plan__rating_scale"),
-        pk=pk,
-        state=Period.State.OPEN,
+    """Of `periods`, those whose reports the user may read: every period of an
+    HQ's cities, the published ones of a committee member's."""
+    if user.is_superuser:
+        return periods
+    return periods.filter(
+        _in_cities(user, "plan__city", Role.HQ)
+        | (
+            Q(state=Period.State.PUBLISHED)
+            & _in_cities(user, "plan__city", Role.COMMITTEE)
+        )
     )
 
 
@@ -205,10 +312,13 @@ def _has_own_sheets(user, period: Period) -> bool:
     return own_sheets(user, period.sheets.all()).exists()
 
 
+# Only an open period's sheets go out and come back as files; others are 404.
+
+
 def period_to_download(user, pk: int) -> Period:
     """An open period whose sheets the user may download: HQ, or a division in it."""
-    period = _open_period(pk)
-    if not (is_hq(user) or _has_own_sheets(user, period)):
+    period = _period(user, pk, state=Period.State.OPEN)
+    if not (is_hq(user, period.plan.city_id) or _has_own_sheets(user, period)):
         raise PermissionDenied(
             _("Only HQ and the divisions with sheets in this period can download them.")
         )
@@ -217,7 +327,7 @@ def period_to_download(user, pk: int) -> Period:
 
 def period_to_upload(user, pk: int) -> Period:
     """An open period the user may upload filled-in sheets to: a division in it."""
-    period = _open_period(pk)
+    period = _period(user, pk, state=Period.State.OPEN)
     if not _has_own_sheets(user, period):
         raise PermissionDenied(
             _("Only the divisions with sheets in this period can upload them.")

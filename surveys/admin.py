@@ -1,12 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin_cities import CityScoped
+from plans.admin_cities import owned_by_city
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 
+owned_by_city(SurveySheet, "period__plan__city")
+
 
 @admin.register(SurveySheet)
-class SurveySheetAdmin(SimpleHistoryAdmin):
+class SurveySheetAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "period__plan__city"
     list_display = [
         "item",
         "period",
@@ -23,7 +28,8 @@ class SurveySheetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScheduleStatus)
-class ScheduleStatusAdmin(SimpleHistoryAdmin):
+class ScheduleStatusAdmin(CityScoped, SimpleHistoryAdmin):
+    city_path = "sheet__period__plan__city"
     list_display = ["sheet", "schedule_row", "grade"]
     list_select_related = ["sheet__item", "sheet__period", "schedule_row", "grade"]
     raw_id_fields = ["sheet", "schedule_row"]

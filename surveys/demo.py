@@ -5,38 +5,46 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import Division
+from plans.models import City
+from plans.models import Membership
 from plans.models import Period
 from plans.models import Plan
+from surveys.seed import CITY_SLUG
 from surveys.workflow import open_period
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose, demo machines only
 
-# username, full name, what the role does, group, divisions
+# username, full name, what the role does, role in 小平市, divisions
 DEMO_USERS = [
     (
         "admin",
         "管理者",
-        "Administrator: plans, divisions and users in /admin/",
+        "Site administrator (superuser): cities, memberships and everything in /admin/",
         None,
+        [],
+    ),
+    (
+        "kodaira-admin",
+        "小平 管理",
+        "City administrator of 小平市: its plans, divisions and memberships in /admin/",
+        Membership.Role.ADMIN,
         [],
     ),
     (
         "hq",
         "行革 太郎",
-        "Reform HQ officer: opens periods, reviews, rates, publishes",
-        "行革本部",
+        "Reform HQ officer of 小平市: opens periods, reviews, rates, publishes",
+        Membership.Role.HQ,
         [],
     ),
     (
         "committee",
         "委員 花子",
-        "Committee member: reads published results",
-        "推進委員会",
+        "Committee member of 小平市: reads published results",
+        Membership.Role.COMMITTEE,
         [],
     ),
     (
@@ -58,20 +66,22 @@ DEMO_USERS = [
 
 @transaction.atomic
 def create_demo_users() -> list[tuple[str, str]]:
-    """Create the demo users (once) and return (username, role) pairs."""
+    """Create the demo users (once), with their roles in 小平市; return (username, role) pairs."""
     User = get_user_model()
-    for username, full_name, _, group, divisions in DEMO_USERS:
+    city = City.objects.get(slug=CITY_SLUG)
+    for username, full_name, _, role, divisions in DEMO_USERS:
         user, created = User.objects.get_or_create(username=username)
         if not created:
             continue
         user.last_name = full_name
         user.email = f"{username}@example.jp"
-        user.is_staff = user.is_superuser = username == "admin"
+        user.is_superuser = username == "admin"
+        user.is_staff = username in ("admin", "kodaira-admin")
         user.set_password(DEMO_PASSWORD)
         user.save()
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        user.divisions.add(*Division.objects.filter(name__in=divisions))
+        if role:
+            Membership.objects.create(city=city, user=user, role=role)
+        user.divisions.add(*city.divisions.filter(name__in=divisions))
     return [(username, role) for username, _, role, _, _ in DEMO_USERS]
 
 

@@ -115,13 +115,6 @@ class SurveySheet(models.Model):
         verbose_name = _("survey sheet")
         verbose_name_plural = _("survey sheets")
         ordering = ["period", "item__order"]
-        permissions = [
-            (
-                "review_surveysheet",
-                "Can review, return and rate survey sheets, open and publish periods",
-            ),
-            ("read_reports", "Can read every published sheet and download reports"),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "period"], name="surveys_sheet_one_per_item_and_period"
@@ -214,7 +207,11 @@ class SurveySheet(models.Model):
 
     def return_to_division(self, *, by, note: str) -> None:
         """HQ sends the sheet back to the division with a note, and tells them by e-mail."""
-        access.check_hq(by, gettext("Only the reform headquarters can review sheets."))
+        access.check_hq(
+            by,
+            self.period.plan.city_id,
+            gettext("Only the reform headquarters can review sheets."),
+        )
         with transaction.atomic():
             current = SurveySheet.objects.select_for_update().get(pk=self.pk)
             if not (
@@ -232,7 +229,11 @@ class SurveySheet(models.Model):
 
     def accept(self, *, by, grade: Grade | None, reason: str) -> None:
         """HQ gives the second-round rating and accepts the sheet."""
-        access.check_hq(by, gettext("Only the reform headquarters can review sheets."))
+        access.check_hq(
+            by,
+            self.period.plan.city_id,
+            gettext("Only the reform headquarters can review sheets."),
+        )
         with transaction.atomic():
             current = SurveySheet.objects.select_for_update().get(pk=self.pk)
             if not (self.period.is_open and current.state == self.State.SUBMITTED):

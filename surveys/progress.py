@@ -128,7 +128,8 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
             )
         }
     rows = {}
-    for item in Item.objects.for_plan_page(plan):
+    # Through the plan, so that each item knows it (and its city) for its address.
+    for item in plan.items.for_plan_page(plan):
         sheet = sheets.get(item.sheet_item_id)
         rows[item.pk] = ItemRow(item, sheet, grades=result_grades(plan, sheet))
     by_area: dict[int, list[ItemRow]] = {}

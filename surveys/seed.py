@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from plans.models import City
 from plans.models import Division
 from plans.models import Grade
 from plans.models import Indicator
@@ -28,6 +29,7 @@ from surveys.models import SurveySheet
 
 SEED_PATH = Path(settings.BASE_DIR) / "fixtures" / "kodaira-3rd-plan-fy2017.json"
 CITY = "小平市"
+CITY_SLUG = "kodaira"
 PLAN_NAME = "第3次行財政再構築プラン"
 FIRST_YEAR, LAST_YEAR = 2017, 2020
 SURVEY_YEAR = 2017
@@ -42,14 +44,18 @@ _FORMER = re.compile(r"^(?P<name>[^(（]+)[(（]旧(?P<former>[^)）]+)[)）]$")
 
 
 def load_seed(path: Path = SEED_PATH) -> Plan | None:
-    """Create the seed plan; return None, changing nothing, if it is already there."""
+    """Create the seed plan; return None, changing nothing, if it is already there.
+
+    The city and its S/A/B scale are made by the migrations (plans 0002, 0011).
+    """
     records = json.loads(path.read_text(encoding="utf-8"))
     with transaction.atomic():
-        if Plan.objects.filter(city=CITY, name=PLAN_NAME).exists():
+        city = City.objects.get(slug=CITY_SLUG)
+        if Plan.objects.filter(city=city, name=PLAN_NAME).exists():
             return None
-        scale = RatingScale.objects.get(code="sab")
+        scale = RatingScale.objects.get(city=city, code="sab")
         plan = Plan.objects.create(
-            city=CITY,
+            city=city,
             name=PLAN_NAME,
             first_fiscal_year=FIRST_YEAR,
             last_fiscal_year=LAST_YEAR,
@@ -99,15 +105,17 @@ def _create_item(
         order=order,
     )
     for position, name in enumerate(record["divisions"], start=1):
-        ItemDivision.objects.create(item=item, division=_division(name), order=position)
+        ItemDivision.objects.create(
+            item=item, division=_division(plan.city, name), order=position
+        )
     return item
 
 
-def _division(written: str) -> Division:
-    """Find or create the division of "市民課(旧市民相談課)", noting its former name."""
+def _division(city: City, written: str) -> Division:
+    """Find or create the city's division of "市民課(旧市民相談課)", noting its former name."""
     match = _FORMER.match(written)
     name, former = (match["name"], match["former"]) if match else (written, "")
-    division, _ = Division.objects.get_or_create(name=name)
+    division, _ = Division.objects.get_or_create(city=city, name=name)
     known = [n for n in division.former_names.split("、") if n]
     if former and former not in known:
         division.former_names = "、".join([*known, former])

@@ -52,7 +52,9 @@ def open_period(
     source's sheet, so they get none; nor do ended or merged items, whose
     earlier sheets stay. Every indicator gets an empty actual.
     """
-    access.check_hq(by, _("Only the reform headquarters can open a period."))
+    access.check_hq(
+        by, plan.city_id, _("Only the reform headquarters can open a period.")
+    )
     if plan.periods.filter(state=Period.State.OPEN).exists():
         raise Refused(_("This plan already has an open period; publish it first."))
     if plan.periods.filter(fiscal_year=fiscal_year, half=half).exists():
@@ -86,7 +88,11 @@ def open_period(
 @transaction.atomic
 def publish_period(*, period: Period, by) -> None:
     """Publish a period once HQ has accepted every sheet; citizens see it from then on."""
-    access.check_hq(by, _("Only the reform headquarters can publish a period."))
+    access.check_hq(
+        by,
+        period.plan.city_id,
+        _("Only the reform headquarters can publish a period."),
+    )
     period = Period.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
         raise Refused(_("This period is already published."))

@@ -1,20 +1,27 @@
 import datetime
-import importlib
+import io
 
+import openpyxl
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils import translation
 
+from plans import workbook
+from plans.models import City
 from plans.models import Division
+from plans.models import Membership
 from plans.models import Plan
 from surveys.models import SurveySheet
 from surveys.seed import CITY
+from surveys.seed import CITY_SLUG
 from surveys.seed import PLAN_NAME
 from surveys.seed import load_seed
 from surveys.workflow import open_period
+from tests.factories import make_city
+
+SECOND_CITY = "東大和市"
 
 
 @pytest.fixture(autouse=True)
@@ -30,16 +37,12 @@ def _japanese():
 
 
 def create_reference_data() -> None:
-    """Rating scales and role groups, as the data migrations create them.
+    """The seed city with its rating scales, as the data migrations create them.
 
     A transactional test empties every table when it ends, data migrations'
     rows included; what runs after it gets them back from here.
     """
-    for module, function in [
-        ("plans.migrations.0002_seed_rating_scales", "create_scales"),
-        ("surveys.migrations.0003_role_groups", "create_groups"),
-    ]:
-        getattr(importlib.import_module(module), function)(apps, None)
+    make_city(CITY, CITY_SLUG)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +70,11 @@ def seed_plan(db):
     the first of them finds the seed: a later one loads it here again, with
     the reference data, and its own flush removes it.
     """
-    plan = Plan.objects.filter(city=CITY, name=PLAN_NAME).first()
+    plan = (
+        Plan.objects.select_related("city")
+        .filter(city__name=CITY, name=PLAN_NAME)
+        .first()
+    )
     if plan is None:
         create_reference_data()
         plan = load_seed()
@@ -75,14 +82,23 @@ def seed_plan(db):
 
 
 def make_user(
-    username: str, *, group: str | None = None, divisions=(), **extra
+    username: str,
+    *,
+    role: str | None = None,
+    divisions=(),
+    city: str = CITY,
+    **extra,
 ) -> User:
+    """A user with `role` (a Membership.Role) in the city named `city`, or with
+    its `divisions` (names of that city's divisions)."""
     user = User.objects.create_user(
         username, email=f"{username}@example.jp", password="pw", **extra
     )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    user.divisions.add(*Division.objects.filter(name__in=divisions))
+    if role:
+        Membership.objects.create(
+            user=user, city=City.objects.get(name=city), role=role
+        )
+    user.divisions.add(*Division.objects.filter(city__name=city, name__in=divisions))
     return user
 
 
@@ -101,18 +117,55 @@ def other_division_staff(seed_plan):
 @pytest.fixture
 def hq_officer(seed_plan):
     """A reform HQ officer: reviews, rates and publishes."""
-    return make_user("hq", group="行革本部")
+    return make_user("hq", role=Membership.Role.HQ)
 
 
 @pytest.fixture
 def committee_member(seed_plan):
     """A committee member: reads published results only."""
-    return make_user("committee", group="推進委員会")
+    return make_user("committee", role=Membership.Role.COMMITTEE)
 
 
 @pytest.fixture
 def administrator(seed_plan):
     return make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def second_city_plan(seed_plan):
+    """東大和市's plan, imported from the seed plan's workbook with its 自治体 cell
+    changed: the same division names, grade codes and area titles, another city."""
+    City.objects.create(name=SECOND_CITY, slug="higashiyamato")
+    book = openpyxl.load_workbook(io.BytesIO(workbook.export_plan(seed_plan)))
+    book["プラン"]["A2"] = SECOND_CITY
+    buffer = io.BytesIO()
+    book.save(buffer)
+    draft = workbook.read_workbook(SimpleUploadedFile("plan.xlsx", buffer.getvalue()))
+    return workbook.import_plan(draft, dry_run=False).plan
+
+
+@pytest.fixture
+def second_city_division_staff(second_city_plan):
+    """Staff of 東大和市's 市民協働・男女参画推進課: the seed division's name, another city."""
+    return make_user("kyodo2", divisions=["市民協働・男女参画推進課"], city=SECOND_CITY)
+
+
+@pytest.fixture
+def second_city_hq(second_city_plan):
+    """A reform HQ officer of 東大和市 only."""
+    return make_user("hq2", role=Membership.Role.HQ, city=SECOND_CITY)
+
+
+@pytest.fixture
+def second_city_committee(second_city_plan):
+    """A committee member of 東大和市 only."""
+    return make_user("committee2", role=Membership.Role.COMMITTEE, city=SECOND_CITY)
+
+
+@pytest.fixture
+def city_administrator(seed_plan):
+    """小平市's administrator: staff with an ADMIN membership, not a superuser."""
+    return make_user("kodaira-admin", role=Membership.Role.ADMIN, is_staff=True)
 
 
 @pytest.fixture

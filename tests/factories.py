@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.db.models import Model
 
+from plans.models import City
 from plans.models import Division
+from plans.models import Grade
 from plans.models import Indicator
 from plans.models import IndicatorValue
 from plans.models import Item
@@ -26,6 +30,36 @@ ITEMS = [
 ]  # fmt: skip
 
 
+# The scales the migrations give 小平市 (plans 0002), for other cities of the tests.
+REFERENCE_SCALES = importlib.import_module(
+    "plans.migrations.0002_seed_rating_scales"
+).SCALES
+SLUGS = {"小平市": "kodaira", "テスト市": "test-city"}
+
+
+def make_city(name: str = "テスト市", slug: str | None = None) -> City:
+    """The city named `name`, made with the reference scales (sab, status4) if new."""
+    slug = slug or SLUGS.get(name) or f"city-{City.objects.count() + 1}"
+    city, created = City.objects.get_or_create(name=name, defaults={"slug": slug})
+    for code, scale_name, grades in REFERENCE_SCALES:
+        scale, _ = RatingScale.objects.get_or_create(
+            city=city, code=code, defaults={"name": scale_name}
+        )
+        for order, (grade, label, description, colour, reason) in enumerate(grades, 1):
+            Grade.objects.get_or_create(
+                scale=scale,
+                code=grade,
+                defaults={
+                    "label": label,
+                    "description": description,
+                    "colour": colour,
+                    "reason_required": reason,
+                    "order": order,
+                },
+            )
+    return city
+
+
 def make_plan(
     *,
     items: int = 3,
@@ -41,18 +75,20 @@ def make_plan(
 ) -> Plan:
     """A small plan: `items` items, each with a division, an indicator and a schedule row.
 
-    The items are spread over `areas` areas (one or two) and named after
+    The plan is the city's named `city` (made if new, see make_city). The
+    items are spread over `areas` areas (one or two) and named after
     ITEMS, item 1 first ("窓口サービスの改善" of 窓口課). A plan rated per item
     uses the S/A/B scale; one rated per schedule row, the ◎/○/△/× scale.
     Other Plan fields (cadence, sheet_fields, previous_plan) go in `fields`.
     """
     scale = "sab" if rated_per == Plan.RatingTarget.ITEM else "status4"
+    owner = make_city(city)
     plan = Plan.objects.create(
-        city=city,
+        city=owner,
         name=name,
         first_fiscal_year=first_fiscal_year,
         last_fiscal_year=last_fiscal_year,
-        rating_scale=RatingScale.objects.get(code=scale),
+        rating_scale=RatingScale.objects.get(city=owner, code=scale),
         rating_target=rated_per,
         second_round=second_round,
         numbered_items=numbered,
@@ -75,7 +111,8 @@ def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
         plan=plan, area=area, number=str(k), title=title + suffix, order=k
     )
     ItemDivision.objects.create(
-        item=item, division=Division.objects.get_or_create(name=division)[0]
+        item=item,
+        division=Division.objects.get_or_create(city=plan.city, name=division)[0],
     )
     Indicator.objects.create(
         item=item,
@@ -92,14 +129,26 @@ def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
     return item
 
 
-def scaled_copy(plan: Plan, factor: int) -> Plan:
+def scaled_copy(plan: Plan, factor: int, *, city: City | None = None) -> Plan:
     """A new plan holding `factor` copies of everything in `plan`.
 
     Each copy has its own areas, items, sub-items, re-listings, divisions,
     indicators, values, schedule rows and sheets, so the new plan is `factor`
-    times the size of the original in every table a page reads.
+    times the size of the original in every table a page reads. Given a
+    `city`, the plan, its divisions and a copy of its rating scale are that
+    city's.
     """
-    new = _copy(plan, name=f"{plan.name} ×{factor}")
+    city = city or plan.city
+    grades = {}
+    if city != plan.city:
+        (scale,) = _save_copies([plan.rating_scale], city=city).values()
+        grades = _save_copies(list(plan.rating_scale.grades.all()), scale=scale)
+    new = _copy(
+        plan,
+        name=f"{plan.name} ×{factor}",
+        city=city,
+        rating_scale=scale if grades else plan.rating_scale,
+    )
     new.save()
     period_copies = _save_copies(list(plan.periods.all()), plan=new)
     areas = list(plan.areas.order_by("order"))
@@ -127,7 +176,9 @@ def scaled_copy(plan: Plan, factor: int) -> Plan:
         )
         _point_at_copies(item_copies, "parent", "relisted_from")
         division_copies = _save_copies(
-            divisions, name=lambda division: f"{division.name} ({new.pk}-{k + 1})"
+            divisions,
+            city=city,
+            name=lambda division: f"{division.name} ({new.pk}-{k + 1})",
         )
         _save_copies(
             links,
@@ -147,8 +198,19 @@ def scaled_copy(plan: Plan, factor: int) -> Plan:
             sheets,
             item=lambda sheet: item_copies[sheet.item_id],
             period=lambda sheet: period_copies[sheet.period_id],
+            **_regraded(grades),
         )
     return new
+
+
+def _regraded(grades: dict[int, Grade]) -> dict:
+    """Changes that rate copied sheets with the copied grades, if the scale was copied."""
+    if not grades:
+        return {}
+    return {
+        field: lambda sheet, field=field: grades.get(getattr(sheet, f"{field}_id"))
+        for field in ("division_grade", "hq_grade")
+    }
 
 
 def _copy(original: Model, **changes) -> Model:

@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import reverse
 
 from plans.models import Division
+from plans.models import Membership
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
+from tests.conftest import make_user
 
 # Historical records are read through their model's history page, not an admin of their own.
 OUR_MODELS = [
@@ -17,7 +19,10 @@ OUR_MODELS = [
 
 
 def an_instance(model):
-    """A row to open in the admin; the seed plan rates items, so a status is made."""
+    """A row to open in the admin; the seed plan rates items, so a status is made,
+    and it has no people, so a membership is made."""
+    if model is Membership and not Membership.objects.exists():
+        make_user("hq", role=Membership.Role.HQ)
     if model is ScheduleStatus and not ScheduleStatus.objects.exists():
         sheet = SurveySheet.objects.filter(item__schedule_rows__isnull=False).first()
         ScheduleStatus.objects.create(
@@ -45,7 +50,12 @@ def test_renaming_a_division_in_the_admin_shows_on_public_pages(
     division = Division.objects.get(name="政策課")
     response = admin_client.post(
         reverse("admin:plans_division_change", args=[division.pk]),
-        {"name": "企画政策課", "former_names": "政策課", "active": "on"},
+        {
+            "city": division.city_id,
+            "name": "企画政策課",
+            "former_names": "政策課",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     item_page = client.get(seed_plan.items.get(number="1").get_absolute_url())

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.contrib.auth.models import User
 from django.urls import reverse
 
@@ -24,7 +25,12 @@ def test_admin_edit_is_kept_with_its_author(client, administrator, seed_plan):
     client.force_login(administrator)
     response = client.post(
         reverse("admin:plans_division_change", args=[division.pk]),
-        {"name": "財政企画課", "former_names": "財政課", "active": "on"},
+        {
+            "city": division.city_id,
+            "name": "財政企画課",
+            "former_names": "財政課",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     latest, before = division.history.all()[:2]
@@ -41,7 +47,7 @@ def test_admin_edit_is_kept_with_its_author(client, administrator, seed_plan):
 def test_group_change_of_a_user_is_kept(client, administrator, seed_plan):
     user = make_user("newcomer")
     client.force_login(administrator)
-    hq = Group.objects.get(name="行革本部")
+    hq = Group.objects.create(name="広報担当")
     response = client.post(
         reverse("admin:auth_user_change", args=[user.pk]),
         {
@@ -53,6 +59,9 @@ def test_group_change_of_a_user_is_kept(client, administrator, seed_plan):
             "groups": [hq.pk],
             "date_joined_0": "2026-04-01",
             "date_joined_1": "09:00:00",
+            # The user's memberships, an inline of none.
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content
@@ -119,18 +128,19 @@ def test_membership_changes_are_kept_from_either_side(seed_plan):
     assert division.history.count() == 1 + 4  # created by the seed, then 4 changes
 
 
-def test_a_change_to_what_a_role_may_do_is_kept(client, administrator, seed_plan):
-    committee = Group.objects.get(name="推進委員会")
-    before = set(committee.permissions.values_list("pk", flat=True))
+def test_a_change_to_what_a_group_may_do_is_kept(client, administrator, seed_plan):
+    group = Group.objects.create(name="閲覧者")
+    group.permissions.add(Permission.objects.get(codename="view_plan"))
+    before = set(group.permissions.values_list("pk", flat=True))
     client.force_login(administrator)
     response = client.post(
-        reverse("admin:auth_group_change", args=[committee.pk]),
-        {"name": "推進委員会", "permissions": []},
+        reverse("admin:auth_group_change", args=[group.pk]),
+        {"name": "閲覧者", "permissions": []},
     )
     assert response.status_code == 302
-    record = committee.history.first()
+    record = group.history.first()
     assert record.history_user == administrator
     assert list(record.permissions.all()) == []
-    assert before  # the role had permissions, and the earlier record keeps them
-    earlier = committee.history.all()[1]
+    assert before  # the group had permissions, and the earlier record keeps them
+    earlier = group.history.all()[1]
     assert {p.permission_id for p in earlier.permissions.all()} == before

@@ -1,25 +1,33 @@
-"""Every URL pattern of the project, requested with GET as every role.
+"""Every URL pattern of the project, requested with GET as every role of two cities.
 
-Roles (see surveys/access.py and surveys/demo.py):
+Roles (see surveys/access.py and surveys/demo.py), of 小平市 (the seed plan's city)
+unless said otherwise:
 
 - anonymous: a citizen, not logged in;
 - division: staff of 市民協働・男女参画推進課, the division of item 1 (`own_sheet`);
 - other_division: staff of 財政課, the division of item 17 only;
-- hq: a reform HQ officer (group 行革本部): opens periods, reviews, rates, publishes;
-- committee: a committee member (group 推進委員会): reads published results;
-- admin: a superuser, the only staff user.
+- hq: a reform HQ officer (HQ membership): opens periods, reviews, rates, publishes;
+- committee: a committee member (COMMITTEE membership): reads published results;
+- admin: the site's superuser;
+- city_admin: 小平市's administrator: staff with an ADMIN membership, no workflow role;
+- division2, hq2, committee2: the same roles in 東大和市, whose plan was imported
+  from the seed plan's workbook (the same division names, grades and areas).
 
 Rules the table spells out cell by cell:
 
 - public pages are 200 for everyone, also for a plan whose only period is still
   open (what they must not show is tests/surveys/test_unpublished.py's job);
-  an unknown plan or item is 404 for everyone;
+  an unknown city, plan or item, or a plan under another city's address, is
+  404 for everyone; the addresses from before cities (/plans/<id>/…) are 301;
 - the workflow (`surveys:`) sends anonymous users to the login page; who sees what
   is the workflow's own rule (tests/surveys/test_permissions.py checks the
-  variants and the POSTs; here each pattern is requested once with GET);
+  variants and the POSTs; here each pattern is requested once with GET); a
+  sheet, period or plan of a city where the user has no role is 404;
 - the admin site is for staff users only. HQ officers and committee members get
-  their roles through groups that grant workflow permissions, not `is_staff`,
-  so to the admin they are like anyone else: redirected to the admin login;
+  their roles through memberships, not `is_staff`, so to the admin they are
+  like anyone else: redirected to the admin login. A city's administrator
+  sees their city's rows (plans, divisions, scales, periods, items,
+  memberships, sheets), not another city's, nor cities, accounts and groups;
 - POST-only views answer a GET with 405; no GET changes data or logs anyone out;
 - no cell may be a 500: an exception shows as a differing cell.
 
@@ -39,15 +47,29 @@ from django.urls import reverse
 from django.urls.resolvers import LocalePrefixPattern
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin_cities import CityScoped
 from plans.models import Division
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
+from surveys.workflow import open_period
+from tests.factories import add_published_period
 from tests.factories import make_plan
 
-ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
+ROLES = [
+    "anonymous",
+    "division",
+    "other_division",
+    "hq",
+    "committee",
+    "admin",
+    "city_admin",
+    "division2",
+    "hq2",
+    "committee2",
+]
 
 # Redirects to a login page, told apart from other redirects.
 LOGIN = "302 to login"
@@ -58,9 +80,22 @@ def everyone(status):
     return [status] * len(ROLES)
 
 
-def admin_only(status):
-    """The admin site: every role but the superuser is sent to the admin login."""
-    return [ADMIN_LOGIN] * (len(ROLES) - 1) + [status]
+def admin_only(status, city_admin=None):
+    """The admin site: the superuser and the city's administrator (staff) get
+    `status` (`city_admin` if it differs); everyone else the admin login."""
+    staff = [status, status if city_admin is None else city_admin]
+    return [ADMIN_LOGIN] * 5 + staff + [ADMIN_LOGIN] * 3
+
+
+def seed_city(*statuses):
+    """A workflow page of 小平市's: `statuses` for its roles, 404 for 東大和市's."""
+    return [LOGIN, *statuses, 404, 404, 404]
+
+
+def second_city(*statuses):
+    """A workflow page of 東大和市's: 404 for 小平市's roles but the superuser."""
+    superuser, *others = statuses
+    return [LOGIN, 404, 404, 404, 404, superuser, 404, *others]
 
 
 # (URL name, or route for an unnamed pattern;
@@ -75,49 +110,86 @@ URLS = [
     # Public pages.
     ("public:plan_list", (), everyone(200)),
     ("public:accessibility", (), everyone(200)),
-    ("public:plan", ("plan",), everyone(200)),
-    ("public:plan", ("missing",), everyone(404)),
-    ("public:plan", ("draft_plan",), everyone(200)),
-    ("public:item", ("plan", "item_1"), everyone(200)),
-    ("public:item", ("plan", "sub_item"), everyone(200)),
-    ("public:item", ("plan", "ranged_item"), everyone(200)),
-    ("public:item", ("plan", "missing_item"), everyone(404)),
-    ("public:item", ("missing", "item_1"), everyone(404)),
-    ("public:item", ("draft_plan", "item_1"), everyone(200)),
-    ("public:results_csv", ("plan",), everyone(200)),
-    ("public:results_csv", ("missing",), everyone(404)),
-    ("public:results_json", ("plan",), everyone(200)),
-    ("public:results_json", ("missing",), everyone(404)),
-    ("public:results_json", ("draft_plan",), everyone(200)),
-    # Survey workflow, item 1's sheet and the open FY2018 period.
-    ("surveys:dashboard", (), [LOGIN, 200, 200, 200, 200, 200]),
-    ("surveys:sheet", ("own_sheet",), [LOGIN, 200, 404, 200, 404, 200]),
-    ("surveys:sheet", ("missing",), [LOGIN, 404, 404, 404, 404, 404]),
-    ("surveys:sheet_edit", ("own_sheet",), [LOGIN, 200, 404, 403, 404, 403]),
+    ("public:city", ("kodaira",), everyone(200)),
+    ("public:city", ("city2",), everyone(200)),
+    ("public:city", ("missing_city",), everyone(404)),
+    ("public:plan", ("kodaira", "plan"), everyone(200)),
+    ("public:plan", ("kodaira", "missing"), everyone(404)),
+    ("public:plan", ("kodaira", "draft_plan"), everyone(200)),
+    ("public:plan", ("city2", "plan2"), everyone(200)),
+    ("public:plan", ("city2", "plan"), everyone(404)),  # 小平市's plan
+    ("public:item", ("kodaira", "plan", "item_1"), everyone(200)),
+    ("public:item", ("kodaira", "plan", "sub_item"), everyone(200)),
+    ("public:item", ("kodaira", "plan", "ranged_item"), everyone(200)),
+    ("public:item", ("kodaira", "plan", "missing_item"), everyone(404)),
+    ("public:item", ("kodaira", "missing", "item_1"), everyone(404)),
+    ("public:item", ("kodaira", "draft_plan", "item_1"), everyone(200)),
+    ("public:item", ("city2", "plan2", "item_1"), everyone(200)),
+    ("public:item", ("city2", "plan", "item_1"), everyone(404)),
+    ("public:results_csv", ("kodaira", "plan"), everyone(200)),
+    ("public:results_csv", ("kodaira", "missing"), everyone(404)),
+    ("public:results_json", ("kodaira", "plan"), everyone(200)),
+    ("public:results_json", ("kodaira", "missing"), everyone(404)),
+    ("public:results_json", ("kodaira", "draft_plan"), everyone(200)),
+    ("public:results_json", ("city2", "plan"), everyone(404)),
+    # The addresses from before cities, moved for good.
+    ("public:moved_plan", ("plan",), everyone(301)),
+    ("public:moved_plan", ("missing",), everyone(404)),
+    ("public:moved", ("plan", "item_path"), everyone(301)),
+    # Survey workflow, item 1's sheet and the open FY2018 period of 小平市.
+    ("surveys:dashboard", (), [LOGIN, 200, 200, 200, 200, 200, 403, 200, 200, 200]),
+    ("surveys:sheet", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
+    ("surveys:sheet", ("missing",), seed_city(404, 404, 404, 404, 404, 404)),
+    ("surveys:sheet_edit", ("own_sheet",), seed_city(200, 404, 403, 404, 403, 404)),
     # A GET of the review sends HQ back to the sheet.
-    ("surveys:sheet_review", ("own_sheet",), [LOGIN, 403, 404, 302, 404, 302]),
-    ("surveys:queue", ("open_period",), [LOGIN, 403, 403, 200, 403, 200]),
-    ("surveys:queue", ("missing",), [LOGIN, 404, 404, 404, 404, 404]),
-    ("surveys:publish", ("open_period",), [LOGIN, 405, 405, 405, 405, 405]),
-    ("surveys:report", ("open_period", "summary"), [LOGIN, 403, 403, 200, 404, 200]),
+    ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
+    ("surveys:queue", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
+    ("surveys:queue", ("missing",), seed_city(404, 404, 404, 404, 404, 404)),
+    ("surveys:publish", ("open_period",), [LOGIN, *[405] * 9]),
+    (
+        "surveys:report",
+        ("open_period", "summary"),
+        seed_city(403, 403, 200, 404, 200, 403),
+    ),
     (
         "surveys:report",
         ("published_period", "counts"),
-        [LOGIN, 403, 403, 200, 200, 200],
+        seed_city(403, 403, 200, 200, 200, 403),
     ),
     (
         "surveys:report",
         ("published_period", "no_such_report"),
-        [LOGIN, 404, 404, 404, 404, 404],
+        seed_city(404, 404, 404, 404, 404, 404),
     ),
-    ("surveys:period_workbook", ("open_period",), [LOGIN, 200, 200, 200, 403, 200]),
-    ("surveys:period_upload", ("open_period",), [LOGIN, 200, 200, 403, 403, 403]),
-    ("surveys:period_new", ("plan",), [LOGIN, 403, 403, 200, 403, 200]),
-    ("surveys:trend", ("plan",), [LOGIN, 403, 403, 200, 200, 200]),
+    (
+        "surveys:period_workbook",
+        ("open_period",),
+        seed_city(200, 200, 200, 403, 200, 403),
+    ),
+    (
+        "surveys:period_upload",
+        ("open_period",),
+        seed_city(200, 200, 403, 403, 403, 403),
+    ),
+    ("surveys:period_new", ("plan",), seed_city(403, 403, 200, 403, 200, 403)),
+    ("surveys:trend", ("plan",), seed_city(403, 403, 200, 200, 200, 403)),
+    # The same pages of 東大和市: item 1's sheet, its open and published periods.
+    ("surveys:sheet", ("sheet2",), second_city(200, 200, 200, 404)),
+    ("surveys:sheet_edit", ("sheet2",), second_city(403, 200, 403, 404)),
+    ("surveys:queue", ("open_period2",), second_city(200, 403, 200, 403)),
+    (
+        "surveys:report",
+        ("published_period2", "counts"),
+        second_city(200, 403, 200, 200),
+    ),
+    ("surveys:period_workbook", ("open_period2",), second_city(200, 200, 200, 403)),
+    ("surveys:period_upload", ("open_period2",), second_city(403, 200, 403, 403)),
+    ("surveys:period_new", ("plan2",), second_city(200, 403, 200, 403)),
+    ("surveys:trend", ("plan2",), second_city(200, 403, 200, 200)),
     # Admin site pages (the model pages follow from the registry, below).
     ("admin:index", (), admin_only(200)),
-    ("admin:login", (), [200, 200, 200, 200, 200, 302]),  # staff: on to the index
-    ("admin:logout", (), [302, 302, 302, 302, 302, 405]),  # others: to the index
+    ("admin:login", (), [200] * 5 + [302, 302] + [200] * 3),  # staff: on to the index
+    ("admin:logout", (), [302] * 5 + [405, 405] + [302] * 3),  # others: to the index
     ("admin:password_change", (), admin_only(200)),
     ("admin:password_change_done", (), admin_only(200)),
     ("admin:autocomplete", (), admin_only(403)),  # no field to complete
@@ -125,11 +197,12 @@ URLS = [
     ("admin:view_on_site", ("plan_type", "plan"), admin_only(302)),
     ("admin:app_list", ("plans_app",), admin_only(200)),
     ("admin/(?P<url>.*)$", "/admin/no-such-page/", admin_only(404)),
-    ("admin:auth_user_password_change", ("auth_user",), admin_only(200)),
+    ("admin:auth_user_password_change", ("auth_user",), admin_only(200, 403)),
     # plans/admin_workbook.py
     ("admin:plans_plan_import", (), admin_only(200)),
     ("admin:plans_plan_template", (), admin_only(200)),
     ("admin:plans_plan_export", ("plans_plan",), admin_only(200)),
+    ("admin:plans_plan_export", ("plan2",), admin_only(200, 404)),
     # django-import-export on divisions; the import's second step is POST only.
     ("admin:plans_division_import", (), admin_only(200)),
     ("admin:plans_division_process_import", (), admin_only(405)),
@@ -142,16 +215,28 @@ NO_ADD = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
 
 
 def admin_model_urls():
-    """The pages of every registered ModelAdmin: the same rule for each model."""
+    """The pages of every registered ModelAdmin: the same rule for each model.
+
+    A city's administrator has the pages of the city-owned models (their
+    sample rows are 小平市's), and none of the others (cities, accounts).
+    """
     rows = []
     for model, model_admin in admin.site._registry.items():
         label = f"{model._meta.app_label}_{model._meta.model_name}"
+        city_admin = 200 if isinstance(model_admin, CityScoped) else 403
         rows += [
-            (f"admin:{label}_changelist", (), admin_only(200)),
-            (f"admin:{label}_add", (), admin_only(403 if label in NO_ADD else 200)),
-            (f"admin:{label}_change", (label,), admin_only(200)),
-            (f"admin:{label}_history", (label,), admin_only(200)),
-            (f"admin:{label}_delete", (label,), admin_only(200)),  # confirmation page
+            (f"admin:{label}_changelist", (), admin_only(200, city_admin)),
+            (
+                f"admin:{label}_add",
+                (),
+                admin_only(403, 403)
+                if label in NO_ADD
+                else admin_only(200, city_admin),
+            ),
+            (f"admin:{label}_change", (label,), admin_only(200, city_admin)),
+            (f"admin:{label}_history", (label,), admin_only(200, city_admin)),
+            # The confirmation page.
+            (f"admin:{label}_delete", (label,), admin_only(200, city_admin)),
             # The object's bare address redirects to its change page.
             (
                 f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/",
@@ -164,7 +249,7 @@ def admin_model_urls():
                 (
                     f"admin:{label}_simple_history",
                     (label, f"{label}_history"),
-                    admin_only(200),
+                    admin_only(200, city_admin),
                 )
             )
     return rows
@@ -203,7 +288,7 @@ def test_table_covers_every_url_pattern():
     assert all(len(expected) == len(ROLES) for _, _, expected in TABLE)
 
 
-def make_samples(seed_plan, own_sheet):
+def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
     """Arguments of the URLs in the table, by name."""
     published = Period.objects.get(plan=seed_plan, state=Period.State.PUBLISHED)
     # A plan whose only period is still open: public, but nothing published yet.
@@ -217,17 +302,33 @@ def make_samples(seed_plan, own_sheet):
     Period.objects.create(
         plan=draft_plan, fiscal_year=2021, half="first", state=Period.State.OPEN
     )
+    published2 = add_published_period(second_city_plan, fiscal_year=2017)
+    open_period2 = open_period(
+        plan=second_city_plan,
+        fiscal_year=2018,
+        half="first",
+        deadline=own_sheet.period.deadline,
+        by=second_city_hq,
+    )
     samples = {
+        "kodaira": "kodaira",
+        "city2": second_city_plan.city.slug,
+        "missing_city": "no-such-city",
         "plan": seed_plan.pk,
+        "plan2": second_city_plan.pk,
         "draft_plan": draft_plan.pk,
         "missing": 999_999,
         "item_1": "1",
         "sub_item": "4-1",
         "ranged_item": "2-1~5",  # a number as printed in the plan: 2-1 to 2-5
         "missing_item": "999",
+        "item_path": "items/1/",
         "own_sheet": own_sheet.pk,
         "open_period": own_sheet.period_id,
         "published_period": published.pk,
+        "sheet2": SurveySheet.objects.get(period=open_period2, item__number="1").pk,
+        "open_period2": open_period2.pk,
+        "published_period2": published2.pk,
         "summary": "summary",
         "counts": "counts",
         "no_such_report": "no-such-report",
@@ -254,6 +355,7 @@ ACCESS = {
     "path_info": "/accounts/login/",
 }
 FIRST_ROWS = {
+    "auth.group": {"name": "閲覧者"},
     "axes.accessattempt": {
         **ACCESS,
         "get_data": "",
@@ -311,6 +413,11 @@ def test_every_url_as_every_role(
     hq_officer,
     committee_member,
     administrator,
+    city_administrator,
+    second_city_plan,
+    second_city_division_staff,
+    second_city_hq,
+    second_city_committee,
 ):
     users = dict(
         zip(
@@ -322,11 +429,15 @@ def test_every_url_as_every_role(
                 hq_officer,
                 committee_member,
                 administrator,
+                city_administrator,
+                second_city_division_staff,
+                second_city_hq,
+                second_city_committee,
             ],
             strict=True,
         )
     )
-    samples = make_samples(seed_plan, own_sheet)
+    samples = make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq)
     before = state()
     mismatches = []
     for role, user in users.items():

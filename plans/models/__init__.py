@@ -1,5 +1,6 @@
 """The plan as adopted, one module per part of it.
 
+- cities: the cities, which own everything else, and their people's roles;
 - scales: the rating scales and their grades;
 - plan: the plan and its configuration;
 - divisions: the city's divisions, and the history of accounts and groups;
@@ -11,6 +12,8 @@ the rest of the project imports them from here, and the migrations name
 `plans.models.default_sheet_fields`.
 """
 
+from plans.models.cities import City
+from plans.models.cities import Membership
 from plans.models.divisions import Division
 from plans.models.periods import IndicatorValue
 from plans.models.periods import Period
@@ -25,12 +28,14 @@ from plans.models.structure import PolicyArea
 from plans.models.structure import ScheduleRow
 
 __all__ = [
+    "City",
     "Division",
     "Grade",
     "Indicator",
     "IndicatorValue",
     "Item",
     "ItemDivision",
+    "Membership",
     "Period",
     "Plan",
     "PolicyArea",

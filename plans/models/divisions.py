@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from plans.models.cities import City
+
 
 class MembershipHistory(HistoricalRecords):
     """Division history that also records members changed from the user's side.
@@ -42,9 +44,12 @@ class MembershipHistory(HistoricalRecords):
 
 
 class Division(models.Model):
-    """A division (所管課) of the city, responsible for items."""
+    """A division (所管課) of a city, responsible for items."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    city = models.ForeignKey(
+        City, models.PROTECT, related_name="divisions", verbose_name=_("city")
+    )
+    name = models.CharField(_("name"), max_length=100)
     former_names = models.CharField(
         _("former names"),
         max_length=300,
@@ -66,7 +71,12 @@ class Division(models.Model):
     class Meta:
         verbose_name = _("division")
         verbose_name_plural = _("divisions")
-        ordering = ["name"]
+        ordering = ["city", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "name"], name="plans_division_unique_name_per_city"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models.cities import City
 from plans.models.scales import RatingScale
 from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
 from reformtracker.lib.labels import SHEET_TEXTS
@@ -31,7 +32,9 @@ class Plan(models.Model):
         ITEM = "item", _("Each item")
         SCHEDULE_ROW = "schedule_row", _("Each schedule row")
 
-    city = models.CharField(_("city"), max_length=50)
+    city = models.ForeignKey(
+        City, models.PROTECT, related_name="plans", verbose_name=_("city")
+    )
     name = models.CharField(_("name"), max_length=200)
     first_fiscal_year = models.PositiveSmallIntegerField(
         _("first fiscal year"),
@@ -119,7 +122,7 @@ class Plan(models.Model):
         return f"{self.city} {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("public:plan", args=[self.pk])
+        return reverse("public:plan", args=[self.city.slug, self.pk])
 
     def clean(self) -> None:
         fields = self.sheet_fields

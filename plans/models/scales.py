@@ -6,11 +6,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models.cities import City
+
 
 class RatingScale(models.Model):
     """A set of grades a plan rates its items with (S/A/B, ◎/○/△/×, ...)."""
 
-    code = models.SlugField(_("code"), unique=True)
+    city = models.ForeignKey(
+        City, models.PROTECT, related_name="rating_scales", verbose_name=_("city")
+    )
+    code = models.SlugField(_("code"))
     name = models.CharField(_("name"), max_length=100)
 
     history = HistoricalRecords()
@@ -18,7 +23,12 @@ class RatingScale(models.Model):
     class Meta:
         verbose_name = _("rating scale")
         verbose_name_plural = _("rating scales")
-        ordering = ["name"]
+        ordering = ["city", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "code"], name="plans_ratingscale_code_unique_per_city"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

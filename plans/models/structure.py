@@ -222,7 +222,9 @@ class Item(models.Model):
         return f"No.{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("public:item", args=[self.plan_id, self.number])
+        return reverse(
+            "public:item", args=[self.plan.city.slug, self.plan_id, self.number]
+        )
 
     def clean(self) -> None:
         if self.carried_from_id and self.carried_from.plan_id == self.plan_id:

@@ -1,8 +1,11 @@
 """Writing a checked plan workbook to the database, all of it or nothing.
 
-What exists is matched by natural keys: the plan by city and name, the rating
-scale by code, areas and divisions by name; items, indicators and schedule
-rows by their stable keys (plans.workbook.keys). So importing an unchanged
+What exists is matched within the workbook's city (its 自治体 cell): the plan
+by name, the rating scale by code, divisions by name; then within the plan
+areas by name, and items, indicators and schedule rows by their stable keys
+(plans.workbook.keys). Another city's rows are never looked at, so two
+cities' workbooks with the same names and codes each make their own. So
+importing an unchanged
 export changes nothing, and a dry run, rolled back, lists exactly what the
 confirmation will do.
 """
@@ -53,6 +56,7 @@ class _Importer:
     def __init__(self, draft: PlanDraft):
         self.draft = draft
         self.changes = Changes()
+        self.city = draft.plan["city"]  # a City, checked by the reader
         self.previous: Plan | None = None  # the plan this one follows, once read
 
     def run(self) -> Changes:
@@ -76,9 +80,11 @@ class _Importer:
 
     def scale(self) -> RatingScale:
         code, name = self.draft.plan["scale_code"], self.draft.plan["scale_name"]
-        existing = {s.code: s for s in RatingScale.objects.filter(code=code)}
+        existing = {
+            s.code: s for s in RatingScale.objects.filter(city=self.city, code=code)
+        }
         wanted = {code: {"code": code, "name": name}}
-        scales, diffs = sync(RatingScale, existing, wanted)
+        scales, diffs = sync(RatingScale, existing, wanted, city=self.city)
         self.changes.log(
             SCALE.name, diffs, 1, lambda key: f"{PLAN.header('scale_code')} {key}"
         )
@@ -86,15 +92,14 @@ class _Importer:
 
     def plan(self, scale: RatingScale) -> Plan:
         p = self.draft.plan
-        key = (p["city"], p["name"])
+        key = (self.city.name, p["name"])
         existing = {
-            (plan.city, plan.name): plan
-            for plan in Plan.objects.filter(city=p["city"], name=p["name"])
+            key: plan for plan in Plan.objects.filter(city=self.city, name=p["name"])
         }
         self.previous = self.previous_plan()
         wanted = {
             key: {
-                "city": p["city"],
+                "city_id": self.city.pk,
                 "name": p["name"],
                 "first_fiscal_year": p["first_fiscal_year"],
                 "last_fiscal_year": p["last_fiscal_year"],
@@ -109,10 +114,8 @@ class _Importer:
         }
         plans, diffs = sync(Plan, existing, wanted)
         names = {
-            "rating_scale_id": dict(RatingScale.objects.values_list("pk", "code")),
-            "previous_plan_id": dict(
-                Plan.objects.filter(city=p["city"]).values_list("pk", "name")
-            ),
+            "rating_scale_id": dict(self.city.rating_scales.values_list("pk", "code")),
+            "previous_plan_id": dict(self.city.plans.values_list("pk", "name")),
         }
         self.changes.log(PLAN.name, diffs, 1, lambda key: " ".join(key), names)
         return plans[key]
@@ -122,13 +125,13 @@ class _Importer:
         p = self.draft.plan
         if not p.get("previous_plan"):
             return None
-        previous = Plan.objects.filter(city=p["city"], name=p["previous_plan"]).first()
+        previous = self.city.plans.filter(name=p["previous_plan"]).first()
         if previous is None or previous.name == p["name"]:
             self.changes.refuse(
                 PLAN.name,
                 PLAN.header("previous_plan"),
                 _("%(city)s has no other plan named “%(name)s”.")
-                % {"city": p["city"], "name": p["previous_plan"]},
+                % {"city": self.city.name, "name": p["previous_plan"]},
             )
             return None
         return previous
@@ -168,8 +171,10 @@ class _Importer:
             }
             for d in self.draft.divisions
         }
-        existing = {d.name: d for d in Division.objects.filter(name__in=wanted)}
-        divisions, diffs = sync(Division, existing, wanted)
+        existing = {
+            d.name: d for d in Division.objects.filter(city=self.city, name__in=wanted)
+        }
+        divisions, diffs = sync(Division, existing, wanted, city=self.city)
         self.changes.log(DIVISIONS.name, diffs, len(wanted))
         return divisions
 

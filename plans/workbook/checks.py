@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from plans.models import City
 from plans.models import Item
 from plans.models import Plan
 from plans.workbook.schema import AREAS
@@ -71,10 +72,11 @@ def numbered(problem: Report, rows: list, numbered: bool) -> list:
 # the plan stores.
 
 
-def check_plan(problem: Report, row: int, plan: dict) -> None:
+def check_plan(problem: Report, row: int, plan: dict, by=None) -> None:
     def fault(key: str, message: str) -> None:
         problem(PLAN.name, row, PLAN.header(key), message)
 
+    plan["city"] = city(fault, plan.get("city"), by)
     first, last = plan.get("first_fiscal_year"), plan.get("last_fiscal_year")
     if first and last and first > last:
         fault("last_fiscal_year", _("The last fiscal year is before the first."))
@@ -91,6 +93,19 @@ def check_plan(problem: Report, row: int, plan: dict) -> None:
         r"[-a-zA-Z0-9_]+", plan["scale_code"]
     ):
         fault("scale_code", _("Use only letters, digits, - and _."))
+
+
+def city(fault: Callable[[str, str], None], name: str | None, by) -> City | None:
+    """The city the 自治体 cell names; it must exist, and `by` (the importing
+    user, None for a trusted caller) must administer it."""
+    if not name:
+        return None
+    found = City.objects.filter(name=name).first()
+    if found is None:
+        fault("city", _("No city named “%(name)s” on this site.") % {"name": name})
+    elif by is not None and not found.is_administered_by(by):
+        fault("city", _("You do not administer %(city)s.") % {"city": name})
+    return found
 
 
 def sheet_fields(fault: Callable[[str, str], None], parts: list | None) -> list:

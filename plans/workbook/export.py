@@ -140,7 +140,7 @@ def plan_rows(plan: Plan) -> dict[str, list[dict]]:
 
 def plan_record(plan: Plan) -> dict:
     return {
-        "city": plan.city,
+        "city": plan.city.name,
         "name": plan.name,
         "first_fiscal_year": plan.first_fiscal_year,
         "last_fiscal_year": plan.last_fiscal_year,

@@ -1,8 +1,9 @@
 """Reading a plan workbook into plain records, with every problem at its place.
 
-Nothing here touches the database: `read_workbook` returns a PlanDraft, or
-raises WorkbookInvalid listing each problem at its sheet, row and column, so
-that a person can fix the whole file at once.
+Nothing here writes to the database, which is only asked for the city the
+自治体 cell names: `read_workbook` returns a PlanDraft, or raises
+WorkbookInvalid listing each problem at its sheet, row and column, so that a
+person can fix the whole file at once.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from reformtracker.lib.uploads import reading
 
 @dataclass
 class PlanDraft:
-    """What a plan workbook says, checked, as plain records.
+    """What a plan workbook says, checked, as plain records (plan["city"] a City).
 
     Items, indicators and schedule rows keep their row number under "row",
     so that the import can refuse a cell only the database can judge (a key).
@@ -60,13 +61,15 @@ class WorkbookInvalid(Exception):
         self.problems = problems
 
 
-def read_workbook(upload) -> PlanDraft:
+def read_workbook(upload, *, by=None) -> PlanDraft:
     """Read and check a plan workbook; raise WorkbookInvalid listing every problem.
 
+    `by` is the importing user, who must administer the workbook's city
+    unless a superuser; None for a trusted caller (a command, a test).
     Raises reformtracker.lib.uploads.UploadRejected when the file is not a workbook at all.
     """
     workbook = open_workbook(upload)
-    reader = Reader(workbook)
+    reader = Reader(workbook, by=by)
     try:
         with reading():
             draft = reader.read()
@@ -94,8 +97,9 @@ def plan_years(plan: dict) -> range:
 class Reader:
     """Reads the sheets of one workbook, collecting problems instead of stopping."""
 
-    def __init__(self, workbook):
+    def __init__(self, workbook, *, by=None):
         self.workbook = workbook
+        self.by = by
         self.problems: list[Problem] = []
         self.keyed: set[str] = set()  # the sheets with a key column
 
@@ -148,7 +152,7 @@ class Reader:
                 PLAN.name, None, None, _("Fill in exactly one row for the plan.")
             )
         else:
-            checks.check_plan(self.problem, rows[0][0], plan)
+            checks.check_plan(self.problem, rows[0][0], plan, self.by)
         return plan
 
     # Sheets and cells

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plans.models import City
 from plans.models import Division
 from plans.models import Grade
 from plans.models import Indicator
@@ -121,7 +122,13 @@ PLAN = Sheet(
     "プラン",
     "プランそのもの。1行だけ記入します。",
     (
-        field_column(Plan, "city", "自治体", "自治体名。例: 小平市"),
+        field_column(
+            City,
+            "city",
+            "自治体",
+            "サイトに登録済みの自治体名。例: 小平市",
+            field="name",
+        ),
         field_column(
             Plan,
             "name",

@@ -1,11 +1,10 @@
-"""/surveys/: a division's sheets to fill, and the periods of every plan for HQ and the committee."""
+"""/surveys/: a division's sheets to fill, and the periods of its cities' plans for HQ and the committee."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.db.models import Prefetch
-from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -34,19 +33,24 @@ def dashboard(request):
             "own_sheets": own_sheets,
             "own_periods": own_periods,
             "plans": _plans_with_periods(user),
-            "is_hq": access.is_hq(user),
             "today": timezone.localdate(),
         },
     )
 
 
-def _plans_with_periods(user) -> QuerySet[Plan]:
-    """Every plan with the periods whose reports the user reads, newest first."""
-    if not access.reads_reports(user):
-        return Plan.objects.none()
+def _plans_with_periods(user) -> list[Plan]:
+    """The plans of the user's cities with the periods whose reports they read,
+    newest first; each says whether the user is HQ of its city (`is_hq`)."""
     periods = Period.objects.annotate(sheet_count=Count("sheets")).order_by(
         "-fiscal_year", "-half"
     )
-    return Plan.objects.prefetch_related(
-        Prefetch("periods", queryset=access.report_periods(user, periods))
+    plans = list(
+        access.report_plans(user)
+        .select_related("city")
+        .prefetch_related(
+            Prefetch("periods", queryset=access.report_periods(user, periods))
+        )
     )
+    for plan in plans:
+        plan.is_hq = access.is_hq(user, plan.city_id)
+    return plans

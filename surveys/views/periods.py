@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.models import Plan
 from surveys import access
 from surveys import reports
 from surveys.forms import PeriodForm
@@ -110,7 +108,7 @@ def period_report(request, pk: int, kind: str):
 
 @login_required
 def plan_trend(request, plan_id: int):
-    plan = get_object_or_404(Plan.objects.select_related("rating_scale"), pk=plan_id)
+    plan = access.plan_for_reports(request.user, plan_id)
     periods = access.report_periods(request.user, plan.periods.all())
     return xlsx_response(
         reports.trend_workbook(plan, sorted(periods, key=lambda p: p.sort_key)),

@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from plans.models import Membership
 from tests.conftest import create_reference_data
 from tests.conftest import make_user
 from tests.factories import make_plan
@@ -60,6 +61,6 @@ def small_plan(transactional_db):
     call_command("flush", interactive=False, verbosity=0)
     create_reference_data()
     plan = make_plan(items=1)
-    make_user("madoguchi", divisions=["窓口課"], last_name="窓口 花子")
-    make_user("hq", group="行革本部", last_name="行革 太郎")
+    make_user("madoguchi", divisions=["窓口課"], city="テスト市", last_name="窓口 花子")
+    make_user("hq", role=Membership.Role.HQ, city="テスト市", last_name="行革 太郎")
     return plan

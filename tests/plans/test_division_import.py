@@ -16,9 +16,10 @@ XLSX = 0  # index of the format in DivisionAdmin.import_formats
 
 
 def workbook_bytes(rows: list[list]) -> bytes:
+    """The rows as 小平市's divisions."""
     book = openpyxl.Workbook()
-    for row in [["name", "former_names", "active"], *rows]:
-        book.active.append(row)
+    for row in [["name", "former_names", "active", "city"], *rows]:
+        book.active.append(row + ["小平市"] if row[0] != "name" else row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

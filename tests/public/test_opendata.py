@@ -17,7 +17,7 @@ def csv_rows(response) -> list[dict]:
 
 
 def test_csv_opens_in_excel_and_holds_every_published_item(client, seed_plan):
-    response = client.get(reverse("public:results_csv", args=[seed_plan.pk]))
+    response = client.get(reverse("public:results_csv", args=["kodaira", seed_plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -42,7 +42,9 @@ def test_csv_never_hands_a_formula_to_a_spreadsheet(client, seed_plan):
     sheet.done_text = "=1+1\n2行目"
     sheet.next_text = "-cmd"
     sheet.save()
-    rows = csv_rows(client.get(reverse("public:results_csv", args=[seed_plan.pk])))
+    rows = csv_rows(
+        client.get(reverse("public:results_csv", args=["kodaira", seed_plan.pk]))
+    )
     row = next(r for r in rows if r["item_number"] == "4-1")
     assert row["done_text"] == "'=1+1\\n2行目"
     assert row["next_text"] == "'-cmd"
@@ -52,8 +54,12 @@ def test_unpublished_periods_stay_out(client, seed_plan, open_fy2018):
     sheet = SurveySheet.objects.get(period=open_fy2018, item__number="1")
     sheet.done_text = "まだ公表していない実績"
     sheet.save()
-    csv_response = client.get(reverse("public:results_csv", args=[seed_plan.pk]))
-    json_response = client.get(reverse("public:results_json", args=[seed_plan.pk]))
+    csv_response = client.get(
+        reverse("public:results_csv", args=["kodaira", seed_plan.pk])
+    )
+    json_response = client.get(
+        reverse("public:results_json", args=["kodaira", seed_plan.pk])
+    )
     for response in (csv_response, json_response):
         assert "まだ公表していない実績".encode() not in response.content
     assert {row["fiscal_year"] for row in csv_rows(csv_response)} == {"2017"}
@@ -61,7 +67,9 @@ def test_unpublished_periods_stay_out(client, seed_plan, open_fy2018):
 
 
 def test_json_carries_a_data_dictionary(client, seed_plan):
-    response = client.get(reverse("public:results_json", args=[seed_plan.pk]))
+    response = client.get(
+        reverse("public:results_json", args=["kodaira", seed_plan.pk])
+    )
     assert response["Content-Type"] == "application/json"
     data = json.loads(response.content)
     assert data["city"] == "小平市"
@@ -79,11 +87,13 @@ def test_json_carries_a_data_dictionary(client, seed_plan):
 
 
 def test_unknown_plan_is_not_found(client, seed_plan):
-    response = client.get(reverse("public:results_csv", args=[seed_plan.pk + 99]))
+    response = client.get(
+        reverse("public:results_csv", args=["kodaira", seed_plan.pk + 99])
+    )
     assert response.status_code == 404
 
 
 def test_plan_page_links_the_downloads(client, seed_plan):
     page = client.get(seed_plan.get_absolute_url()).content.decode()
-    assert reverse("public:results_csv", args=[seed_plan.pk]) in page
-    assert reverse("public:results_json", args=[seed_plan.pk]) in page
+    assert reverse("public:results_csv", args=["kodaira", seed_plan.pk]) in page
+    assert reverse("public:results_json", args=["kodaira", seed_plan.pk]) in page

@@ -16,7 +16,7 @@ SEED_COUNTS = {
 
 
 def item_url(plan, number):
-    return reverse("public:item", args=[plan.pk, number])
+    return reverse("public:item", args=[plan.city.slug, plan.pk, number])
 
 
 def test_plan_list_links_to_the_seed_plan(client, seed_plan):

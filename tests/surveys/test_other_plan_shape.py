@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import workbook
+from plans.models import City
+from plans.models import Membership
 from plans.models import Period
 from plans.models import Plan
 from surveys import reports
@@ -116,6 +118,8 @@ def shape_workbook() -> bytes:
 
 @pytest.fixture
 def other_plan(db) -> Plan:
+    """架空市's plan; the city exists, its scale and divisions come from the workbook."""
+    City.objects.create(name="架空市", slug="kakuu")
     draft = workbook.read_workbook(SimpleUploadedFile("plan.xlsx", shape_workbook()))
     return workbook.import_plan(draft, dry_run=False).plan
 
@@ -160,9 +164,9 @@ def open_fy2024(plan: Plan, *, by) -> Period:
 
 
 def test_a_year_of_the_other_shape(client, other_plan):
-    hq = make_user("hq", group="行革本部")
-    staff = make_user("shokuin", divisions=["職員課"])
-    finance = make_user("zaisei", divisions=["財政課"])
+    hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
+    staff = make_user("shokuin", divisions=["職員課"], city="架空市")
+    finance = make_user("zaisei", divisions=["財政課"], city="架空市")
     period = open_fy2024(other_plan, by=hq)
     training = SurveySheet.objects.get(period=period, item__number="1")
     fees = SurveySheet.objects.get(period=period, item__number="2")
@@ -280,7 +284,7 @@ def test_a_year_of_the_other_shape(client, other_plan):
     assert "状況" in [label.get_text() for label in soup(late).select("form label")]
 
     # Open data: the statuses in schedule order.
-    data = client.get(reverse("public:results_json", args=[other_plan.pk])).json()
+    data = client.get(other_plan.get_absolute_url() + "results.json").json()
     statuses = {r["item_number"]: r["schedule_statuses"] for r in data["records"]}
     assert statuses == {"1": "◎|△", "2": "○"}
 
@@ -316,8 +320,8 @@ def test_a_year_of_the_other_shape(client, other_plan):
 
 
 def test_statuses_round_trip_through_the_excel_file(client, other_plan):
-    hq = make_user("hq", group="行革本部")
-    staff = make_user("shokuin", divisions=["職員課"])
+    hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
+    staff = make_user("shokuin", divisions=["職員課"], city="架空市")
     period = open_fy2024(other_plan, by=hq)
     client.force_login(staff)
     response = client.get(reverse("surveys:period_workbook", args=[period.pk]))

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0011_fill_stable_keys'),
+        ('plans', '0014_fill_stable_keys'),
     ]
 
     operations = [

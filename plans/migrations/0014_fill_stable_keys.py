@@ -37,7 +37,7 @@ def new_key(taken: set) -> str:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0010_stable_keys"),
+        ("plans", "0013_stable_keys"),
     ]
 
     operations = [

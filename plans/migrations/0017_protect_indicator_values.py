@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0013_item_state'),
+        ('plans', '0016_item_state'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0009_history_of_groups'),
+        ('plans', '0012_cities_required'),
     ]
 
     operations = [

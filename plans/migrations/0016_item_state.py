@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0012_unique_stable_keys'),
+        ('plans', '0015_unique_stable_keys'),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0014_protect_indicator_values'),
-        ('surveys', '0004_schedule_status'),
+        ('plans', '0017_protect_indicator_values'),
+        ('surveys', '0006_delete_role_groups'),
     ]
 
     operations = [
