@@ -100,7 +100,7 @@ def item_page(client, item: Item) -> dict:
 
 
 def results_url(plan: Plan) -> str:
-    return reverse("public:results_json", args=[plan.pk])
+    return reverse("public:results_json", args=[plan.city.slug, plan.pk])
 
 
 def open_data(client, plan: Plan, *, ignore=("item_number",)) -> dict:
@@ -224,7 +224,7 @@ def test_renumbering_items_keeps_each_items_results(
     assert {change for _sheet, _row, change in lines} == {"番号変更"}
     assert published_pages(client, seed_plan) == before
     assert open_data(client, seed_plan) == data
-    page = client.get(reverse("public:item", args=[seed_plan.pk, "3"]))
+    page = client.get(reverse("public:item", args=[seed_plan.city.slug, seed_plan.pk, "3"]))
     assert "協働推進体制の充実" in page.content.decode()
     assert "9,718人" in page.content.decode()
 
