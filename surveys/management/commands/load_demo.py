@@ -29,5 +29,6 @@ class Command(BaseCommand):
                     f"Opened {period} of {plan} with {period.sheets.count()} sheets."
                 )
         self.stdout.write(f"Demo users (password for each: {DEMO_PASSWORD}):")
+        width = max(len(username) for username, _role in users)
         for username, role in users:
-            self.stdout.write(f"  {username:<10} {role}")
+            self.stdout.write(f"  {username:<{width}}  {role}")
