@@ -226,6 +226,12 @@ class Item(models.Model):
             "public:item", args=[self.plan.city.slug, self.plan_id, self.number]
         )
 
+    def get_permanent_url(self) -> str:
+        """The item's address by its key: it still leads here after a renumbering."""
+        return reverse(
+            "public:item_key", args=[self.plan.city.slug, self.plan_id, self.key]
+        )
+
     def clean(self) -> None:
         if self.carried_from_id and self.carried_from.plan_id == self.plan_id:
             raise ValidationError(
