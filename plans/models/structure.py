@@ -84,7 +84,7 @@ class ItemQuerySet(models.QuerySet):
         """Every item of the plan, with what the plan page shows, in plan order."""
         return (
             self.filter(plan=plan)
-            .select_related("relisted_from")
+            .select_related("relisted_from", "merged_into")
             .prefetch_related(ItemDivision.prefetch())
             .order_by("order")
         )
