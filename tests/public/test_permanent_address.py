@@ -8,22 +8,12 @@ from plans import workbook
 from tests.factories import make_plan
 from tests.html import soup
 from tests.plans.test_stable_keys import preview_and_confirm
-from tests.plans.test_stable_keys import rows_of_item
+from tests.plans.test_stable_keys import renumber_1_and_3
 from tests.plans.test_workbook import edited
 
 
 def key_url(plan, key: str) -> str:
     return reverse("public:item_key", args=[plan.city.slug, plan.pk, key])
-
-
-def swap_numbers_1_and_3(book):
-    for name in ("取組項目", "指標", "工程表"):
-        ws = book[name]
-        ones, threes = rows_of_item(ws, "1"), rows_of_item(ws, "3")
-        for row in ones:
-            ws.cell(row, 1).value = "3"
-        for row in threes:
-            ws.cell(row, 1).value = "1"
 
 
 def test_the_key_address_moves_permanently_to_the_item_page(client, seed_plan):
@@ -41,7 +31,7 @@ def test_the_key_address_follows_the_item_when_it_is_renumbered(
     preview_and_confirm(
         client,
         administrator,
-        edited(workbook.export_plan(seed_plan), swap_numbers_1_and_3),
+        edited(workbook.export_plan(seed_plan), renumber_1_and_3),
     )
     client.logout()
 
