@@ -213,7 +213,7 @@ class ItemAdmin(CityScoped, SimpleHistoryAdmin):
     list_filter = ["plan", "area", "is_new", "is_follow_up"]
     list_select_related = ["area", "parent", "relisted_from"]
     search_fields = ["number", "title", "purpose"]
-    raw_id_fields = ["parent", "relisted_from", "carried_from"]
+    raw_id_fields = ["parent", "relisted_from", "carried_from", "merged_into"]
     inlines = [ItemDivisionInline, IndicatorInline, ScheduleRowInline]
 
 

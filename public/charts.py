@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from plans.models import Grade
 from plans.models import Period
+from plans.models import Plan
 from reformtracker.lib.labels import period_label
-from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.progress import ItemReport
 from surveys.progress import PlanProgress
@@ -179,35 +179,50 @@ def period_tallies(
 ) -> list[tuple[Period, list[int], int]]:
     """Per period, the counts per grade and the unrated, counted as the plan page counts.
 
-    Items count once in each area they are listed in; sub-items do not count.
-    Two queries whatever the plan's size, reading ids only.
+    Items count once in each area they are listed in; sub-items do not count,
+    nor does an ended or merged item in a period it has no sheet in. One
+    query whatever the plan's size, reading ids only.
     """
     plan = progress.plan
     listings = Counter(
-        row.item.sheet_item_id for area in progress.areas for row in area.rows
+        (row.item.sheet_item_id, row.item.has_ended)
+        for area in progress.areas
+        for row in area.rows
     )
-    results: dict[tuple[int, int], list[int | None]] = {}
-    if plan.rates_schedule_rows:
-        for item_id, period_id, grade_id in ScheduleStatus.objects.filter(
-            sheet__period__in=periods
-        ).values_list("sheet__item_id", "sheet__period_id", "grade_id"):
-            results.setdefault((item_id, period_id), []).append(grade_id)
-    else:
-        grade_field = "hq_grade_id" if plan.second_round else "division_grade_id"
-        for item_id, period_id, grade_id in SurveySheet.objects.filter(
-            period__in=periods
-        ).values_list("item_id", "period_id", grade_field):
-            results[(item_id, period_id)] = [grade_id]
+    results = period_results(plan, periods)
     tallies = []
     for period in periods:
         tally: Counter = Counter()
-        for item_id, times in listings.items():
-            for grade_id in results.get((item_id, period.pk)) or [None]:
+        for (item_id, ended), times in listings.items():
+            grade_ids = results.get((item_id, period.pk))
+            if grade_ids is None and ended:
+                continue
+            for grade_id in grade_ids or [None]:
                 tally[grade_id] += times
         tallies.append(
             (period, [tally[grade.pk] for grade in progress.grades], tally[None])
         )
     return tallies
+
+
+def period_results(
+    plan: Plan, periods: list[Period]
+) -> dict[tuple[int, int], list[int | None]]:
+    """The grade ids each sheet of the periods counts as, by (item id, period id).
+
+    One grade a sheet, or one a schedule row's status; a sheet without
+    statuses counts as one not rated, as `result_grades` counts it.
+    """
+    if plan.rates_schedule_rows:
+        grade_field = "statuses__grade_id"
+    else:
+        grade_field = "hq_grade_id" if plan.second_round else "division_grade_id"
+    results: dict[tuple[int, int], list[int | None]] = {}
+    for item_id, period_id, grade_id in SurveySheet.objects.filter(
+        period__in=periods
+    ).values_list("item_id", "period_id", grade_field):
+        results.setdefault((item_id, period_id), []).append(grade_id)
+    return results
 
 
 def trend_chart(

@@ -114,6 +114,17 @@ def item_detail(request, city: str, plan_id: int, number: str):
     )
 
 
+def item_by_key(request, city: str, plan_id: int, key: str):
+    """An item's permanent address, by its key: moved for good to its page by number."""
+    item = get_object_or_404(
+        Item.objects.select_related("plan__city"),
+        plan_id=plan_id,
+        plan__city__slug=city,
+        key=key,
+    )
+    return redirect(item.get_absolute_url(), permanent=True)
+
+
 def plan_results(request, city: str, plan_id: int, fmt: str):
     """The plan's published results as open data (CSV or JSON)."""
     plan = _plan(city, plan_id)

@@ -32,6 +32,15 @@ class ItemRow:
     sub_items: list[ItemRow] = field(default_factory=list)
     grades: list[Grade | None] = field(default_factory=list)
 
+    @property
+    def counted(self) -> bool:
+        """Whether the period's counts include the item.
+
+        An item ended or merged before the period has no sheet in it: it is
+        left out rather than counted as not rated.
+        """
+        return self.sheet is not None or not self.item.has_ended
+
 
 def result_grades(plan: Plan, sheet: SurveySheet | None) -> list[Grade | None]:
     """What a sheet counts as: the plan's result grade, or each schedule row's status.
@@ -70,7 +79,7 @@ class AreaProgress:
 
     @property
     def item_count(self) -> int:
-        return len(self.rows)
+        return sum(1 for row in self.rows if row.counted)
 
 
 @dataclass
@@ -116,6 +125,7 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     A re-listed item (再掲) shows and counts its source's rating, so it is
     counted in both areas, as the plan's own count tables do. Sub-items are
     listed under their parent and not counted: a parent's rating is its own.
+    An ended or merged item counts only in the periods it has a sheet in.
     Callers choose the period, and so decide whether unpublished ones show.
     """
     grades = list(plan.rating_scale.grades.all())
@@ -144,7 +154,7 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     for area in all_areas:
         depths[area.pk] = depths[area.parent_id] + 1 if area.parent_id else 0
         area_rows = by_area.get(area.pk, [])
-        results = [grade for row in area_rows for grade in row.grades]
+        results = [grade for row in area_rows if row.counted for grade in row.grades]
         tally = Counter(grade.pk for grade in results if grade)
         areas.append(
             AreaProgress(

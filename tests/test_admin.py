@@ -8,6 +8,7 @@ from plans.models import Membership
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from tests.conftest import make_user
+from tests.html import soup
 
 # Historical records are read through their model's history page, not an admin of their own.
 OUR_MODELS = [
@@ -75,3 +76,17 @@ def test_admin_shows_a_sheets_history(admin_client, seed_plan):
     )
     assert response.status_code == 200
     assert "協働推進体制の充実" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "field", ["parent", "relisted_from", "carried_from", "merged_into"]
+)
+def test_an_items_change_page_loads_no_list_of_every_item(
+    admin_client, seed_plan, field
+):
+    """Links between items are typed as ids: no select lists every item of every plan."""
+    item = seed_plan.items.get(number="3")
+    page = soup(admin_client.get(reverse("admin:plans_item_change", args=[item.pk])))
+    widget = page.find(attrs={"name": field})
+    assert widget.name == "input"
+    assert "vForeignKeyRawIdAdminField" in widget["class"]

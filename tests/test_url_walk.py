@@ -18,7 +18,8 @@ Rules the table spells out cell by cell:
 - public pages are 200 for everyone, also for a plan whose only period is still
   open (what they must not show is tests/surveys/test_unpublished.py's job);
   an unknown city, plan or item, or a plan under another city's address, is
-  404 for everyone; the addresses from before cities (/plans/<id>/…) are 301;
+  404 for everyone; the addresses from before cities (/plans/<id>/…) and an
+  item's permanent address by its key are 301, another plan's key is 404;
 - the workflow (`surveys:`) sends anonymous users to the login page; who sees what
   is the workflow's own rule (tests/surveys/test_permissions.py checks the
   variants and the POSTs; here each pattern is requested once with GET); a
@@ -126,6 +127,12 @@ URLS = [
     ("public:item", ("kodaira", "draft_plan", "item_1"), everyone(200)),
     ("public:item", ("city2", "plan2", "item_1"), everyone(200)),
     ("public:item", ("city2", "plan", "item_1"), everyone(404)),
+    # An item's permanent address, by its key, moves for good to its page.
+    ("public:item_key", ("kodaira", "plan", "item_1_key"), everyone(301)),
+    ("public:item_key", ("kodaira", "plan", "missing_key"), everyone(404)),
+    ("public:item_key", ("kodaira", "plan", "item_1_key2"), everyone(404)),
+    ("public:item_key", ("city2", "plan2", "item_1_key2"), everyone(301)),
+    ("public:item_key", ("city2", "plan2", "item_1_key"), everyone(404)),
     ("public:results_csv", ("kodaira", "plan"), everyone(200)),
     ("public:results_csv", ("kodaira", "missing"), everyone(404)),
     ("public:results_json", ("kodaira", "plan"), everyone(200)),
@@ -322,6 +329,9 @@ def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
         "sub_item": "4-1",
         "ranged_item": "2-1~5",  # a number as printed in the plan: 2-1 to 2-5
         "missing_item": "999",
+        "item_1_key": seed_plan.items.get(number="1").key,
+        "item_1_key2": second_city_plan.items.get(number="1").key,
+        "missing_key": "0123456789",
         "item_path": "items/1/",
         "own_sheet": own_sheet.pk,
         "open_period": own_sheet.period_id,

@@ -84,7 +84,7 @@ class ItemQuerySet(models.QuerySet):
         """Every item of the plan, with what the plan page shows, in plan order."""
         return (
             self.filter(plan=plan)
-            .select_related("relisted_from")
+            .select_related("relisted_from", "merged_into")
             .prefetch_related(ItemDivision.prefetch())
             .order_by("order")
         )
@@ -226,6 +226,12 @@ class Item(models.Model):
             "public:item", args=[self.plan.city.slug, self.plan_id, self.number]
         )
 
+    def get_permanent_url(self) -> str:
+        """The item's address by its key: it still leads here after a renumbering."""
+        return reverse(
+            "public:item_key", args=[self.plan.city.slug, self.plan_id, self.key]
+        )
+
     def clean(self) -> None:
         if self.carried_from_id and self.carried_from.plan_id == self.plan_id:
             raise ValidationError(
@@ -245,6 +251,12 @@ class Item(models.Model):
             self.carried_to.select_related("plan").order_by("plan__first_fiscal_year")
         )
         return [*reversed(earlier), self, *later]
+
+    @property
+    def has_ended(self) -> bool:
+        """Ended or merged, or a re-listing of such an item: it gets no new sheets."""
+        source = self.relisted_from if self.relisted_from_id else self
+        return {self.state, source.state} != {self.State.ACTIVE}
 
     @property
     def sheet_item_id(self) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -133,8 +136,15 @@ def plan_rows(plan: Plan) -> dict[str, list[dict]]:
         ],
         DIVISIONS.name: division_records(items),
         ITEMS.name: [item_record(i) for i in items],
-        INDICATORS.name: indicator_records(plan, item_order),
-        SCHEDULE: schedule_records(plan, item_order),
+        INDICATORS.name: records_in_plan_order(
+            Indicator, plan, item_order, indicator_record
+        ),
+        SCHEDULE: records_in_plan_order(
+            ScheduleRow,
+            plan,
+            item_order,
+            lambda row: schedule_record(row, plan.fiscal_years),
+        ),
     }
 
 
@@ -209,35 +219,40 @@ def item_record(item) -> dict:
     }
 
 
-def indicator_records(plan: Plan, item_order: dict[int, int]) -> list[dict]:
-    """The indicators in plan order: by their item's place, then their own."""
-    indicators = Indicator.objects.filter(item__plan=plan).select_related("item")
+def records_in_plan_order(
+    model: type[Indicator | ScheduleRow],
+    plan: Plan,
+    item_order: dict[int, int],
+    record: Callable[[Any], dict],
+) -> list[dict]:
+    """The plan's indicators or schedule rows as records, in plan order.
+
+    Ordered by their item's place, then their own; each record is the row's
+    item number, `record(row)`, then the row's key.
+    """
+    rows = model.objects.filter(item__plan=plan).select_related("item")
     return [
-        {
-            "item": x.item.number,
-            "marker": x.marker,
-            "name": x.name,
-            "unit": x.unit,
-            "baseline_text": x.baseline_text,
-            "baseline_value": x.baseline_value,
-            "baseline_as_of": x.baseline_as_of,
-            "target_text": x.target_text,
-            "target_value": x.target_value,
-            "target_fiscal_year": x.target_fiscal_year,
-            "key": x.key,
-        }
-        for x in sorted(indicators, key=lambda x: (item_order[x.item_id], x.order))
+        {"item": row.item.number, **record(row), "key": row.key}
+        for row in sorted(rows, key=lambda row: (item_order[row.item_id], row.order))
     ]
 
 
-def schedule_records(plan: Plan, item_order: dict[int, int]) -> list[dict]:
-    schedule = ScheduleRow.objects.filter(item__plan=plan).select_related("item")
-    return [
-        {
-            "item": s.item.number,
-            "activity": s.activity,
-            **{f"year:{year}": s.word_for(year) for year in plan.fiscal_years},
-            "key": s.key,
-        }
-        for s in sorted(schedule, key=lambda s: (item_order[s.item_id], s.order))
-    ]
+def indicator_record(indicator: Indicator) -> dict:
+    return {
+        "marker": indicator.marker,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline_text": indicator.baseline_text,
+        "baseline_value": indicator.baseline_value,
+        "baseline_as_of": indicator.baseline_as_of,
+        "target_text": indicator.target_text,
+        "target_value": indicator.target_value,
+        "target_fiscal_year": indicator.target_fiscal_year,
+    }
+
+
+def schedule_record(row: ScheduleRow, years: range) -> dict:
+    return {
+        "activity": row.activity,
+        **{f"year:{year}": row.word_for(year) for year in years},
+    }

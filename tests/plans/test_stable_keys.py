@@ -200,22 +200,26 @@ def test_swapping_two_unnumbered_items_moves_them_with_their_results(
     ]
 
 
+def renumber_1_and_3(book):
+    """Items 1 and 3 swap numbers, on every sheet that names them."""
+    for name in ("取組項目", "指標", "工程表"):
+        ws = book[name]
+        ones, threes = rows_of_item(ws, "1"), rows_of_item(ws, "3")
+        for row in ones:
+            ws.cell(row, 1).value = "3"
+        for row in threes:
+            ws.cell(row, 1).value = "1"
+
+
 def test_renumbering_items_keeps_each_items_results(
     client, administrator, seed_plan, seed_export
 ):
     before = published_pages(client, seed_plan)
     data = open_data(client, seed_plan)
 
-    def renumber(book):
-        for name in ("取組項目", "指標", "工程表"):
-            ws = book[name]
-            ones, threes = rows_of_item(ws, "1"), rows_of_item(ws, "3")
-            for row in ones:
-                ws.cell(row, 1).value = "3"
-            for row in threes:
-                ws.cell(row, 1).value = "1"
-
-    lines = preview_and_confirm(client, administrator, edited(seed_export, renumber))
+    lines = preview_and_confirm(
+        client, administrator, edited(seed_export, renumber_1_and_3)
+    )
 
     assert sorted(on_sheet(lines, "取組項目")) == [
         ("No.1", "番号変更"),
@@ -224,7 +228,9 @@ def test_renumbering_items_keeps_each_items_results(
     assert {change for _sheet, _row, change in lines} == {"番号変更"}
     assert published_pages(client, seed_plan) == before
     assert open_data(client, seed_plan) == data
-    page = client.get(reverse("public:item", args=[seed_plan.city.slug, seed_plan.pk, "3"]))
+    page = client.get(
+        reverse("public:item", args=[seed_plan.city.slug, seed_plan.pk, "3"])
+    )
     assert "協働推進体制の充実" in page.content.decode()
     assert "9,718人" in page.content.decode()
 

@@ -8,6 +8,7 @@ import json
 
 from django.urls import reverse
 
+from plans.models import Item
 from surveys.models import SurveySheet
 
 
@@ -97,3 +98,38 @@ def test_plan_page_links_the_downloads(client, seed_plan):
     page = client.get(seed_plan.get_absolute_url()).content.decode()
     assert reverse("public:results_csv", args=["kodaira", seed_plan.pk]) in page
     assert reverse("public:results_json", args=["kodaira", seed_plan.pk]) in page
+
+
+def test_records_carry_each_items_key_and_state(client, seed_plan):
+    rows = csv_rows(
+        client.get(reverse("public:results_csv", args=["kodaira", seed_plan.pk]))
+    )
+    row = next(r for r in rows if r["item_number"] == "4-1")
+    item = seed_plan.items.get(number="4-1")
+    assert (row["item_key"], row["item_state"]) == (item.key, "active")
+    assert (row["merged_into"], row["merged_into_key"]) == ("", "")
+    assert len({r["item_key"] for r in rows}) == 60
+
+
+def test_a_merged_items_records_name_the_item_it_went_into(client, seed_plan):
+    into = seed_plan.items.get(number="1")
+    seed_plan.items.filter(number="3").update(
+        state=Item.State.MERGED, ended_fiscal_year=2017, merged_into=into
+    )
+    records = client.get(
+        reverse("public:results_json", args=["kodaira", seed_plan.pk])
+    ).json()["records"]
+    record = next(r for r in records if r["item_number"] == "3")
+    assert record["item_state"] == "merged"
+    assert (record["merged_into"], record["merged_into_key"]) == ("1", into.key)
+
+
+def test_the_data_dictionary_explains_the_key_and_state_in_japanese(client, seed_plan):
+    columns = client.get(
+        reverse("public:results_json", args=["kodaira", seed_plan.pk])
+    ).json()["columns"]
+    labels = {column["key"]: column["label"] for column in columns}
+    assert labels["item_key"].startswith("項目キー")
+    assert labels["item_state"] == "状態（active=実施中, ended=終了, merged=統合）"
+    assert labels["merged_into"].startswith("統合先の項目番号")
+    assert labels["merged_into_key"].startswith("統合先の項目キー")
