@@ -81,8 +81,8 @@ class CityDivisions:
         self.instance.divisions_in_form = list(divisions)
         return divisions
 
-    def _save_m2m(self):
-        super()._save_m2m()
+    def save_divisions(self) -> None:
+        """The chosen divisions of the cities, with the account's others kept."""
         others = self.instance.divisions.exclude(city__in=self.cities)
         self.instance.divisions.set([*others, *self.cleaned_data["divisions"]])
 
@@ -168,6 +168,11 @@ class UserAdmin(CityScoped, SimpleHistoryAdmin, BaseUserAdmin):
         if self._is_city_admin(request):
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if isinstance(form, CityDivisions):
+            form.save_divisions()
 
     def get_fieldsets(self, request, obj=None):
         if not self._is_city_admin(request):
