@@ -3,7 +3,6 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import User
 from django.urls import path
@@ -17,8 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans import admin_workbook
 from plans.admin_cities import CityScoped
-from plans.admin_cities import MembershipInline
 from plans.admin_cities import administered_city_ids
+from plans.admin_users import UserAdmin
 from plans.models import City
 from plans.models import Division
 from plans.models import Grade
@@ -262,11 +261,7 @@ class IndicatorValueAdmin(CityScoped, SimpleHistoryAdmin):
 # group may do, and when.
 admin.site.unregister(User)
 admin.site.unregister(Group)
-
-
-@admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
-    inlines = [MembershipInline]
+admin.site.register(User, UserAdmin)
 
 
 @admin.register(Group)

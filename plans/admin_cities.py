@@ -96,14 +96,18 @@ class CityScoped:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return in_cities(queryset, self.city_path, request.user)
+        return self.of_cities(queryset, request.user)
+
+    def of_cities(self, queryset: QuerySet, user) -> QuerySet:
+        """The rows of `queryset` that belong to a city the user administers."""
+        return in_cities(queryset, self.city_path, user)
 
     def _may(self, request, obj, permission: str, *args) -> bool:
         if not self._is_city_admin(request):
             return getattr(super(), permission)(request, *args)
         owner = obj if isinstance(obj, self.model) else None
         return owner is None or (
-            in_cities(self.model.objects, self.city_path, request.user)
+            self.of_cities(self.model.objects, request.user)
             .filter(pk=owner.pk)
             .exists()
         )

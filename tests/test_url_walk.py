@@ -204,7 +204,7 @@ URLS = [
     ("admin:view_on_site", ("plan_type", "plan"), admin_only(302)),
     ("admin:app_list", ("plans_app",), admin_only(200)),
     ("admin/(?P<url>.*)$", "/admin/no-such-page/", admin_only(404)),
-    ("admin:auth_user_password_change", ("auth_user",), admin_only(200, 403)),
+    ("admin:auth_user_password_change", ("auth_user",), admin_only(200)),
     # plans/admin_workbook.py
     ("admin:plans_plan_import", (), admin_only(200)),
     ("admin:plans_plan_template", (), admin_only(200)),
@@ -219,13 +219,17 @@ URLS = [
 
 # Admins whose rows are written by the app, never added by hand: adding is refused.
 NO_ADD = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+# Admins whose rows a city's administrator may not delete: an account may
+# belong to other cities too.
+CITY_ADMIN_NO_DELETE = {"auth_user"}
 
 
 def admin_model_urls():
     """The pages of every registered ModelAdmin: the same rule for each model.
 
-    A city's administrator has the pages of the city-owned models (their
-    sample rows are 小平市's), and none of the others (cities, accounts).
+    A city's administrator has the pages of the city-owned models and of
+    accounts (their sample rows are 小平市's), and none of the others
+    (cities, groups).
     """
     rows = []
     for model, model_admin in admin.site._registry.items():
@@ -243,7 +247,11 @@ def admin_model_urls():
             (f"admin:{label}_change", (label,), admin_only(200, city_admin)),
             (f"admin:{label}_history", (label,), admin_only(200, city_admin)),
             # The confirmation page.
-            (f"admin:{label}_delete", (label,), admin_only(200, city_admin)),
+            (
+                f"admin:{label}_delete",
+                (label,),
+                admin_only(200, 403 if label in CITY_ADMIN_NO_DELETE else city_admin),
+            ),
             # The object's bare address redirects to its change page.
             (
                 f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/",

@@ -8,10 +8,13 @@ with a membership of that role in it. A user may belong to several cities.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from reformtracker.lib.paths import reserved_first_segments
 
 
 class City(models.Model):
@@ -38,6 +41,22 @@ class City(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:city", args=[self.slug])
+
+    def clean(self) -> None:
+        """A slug the site uses for a path of its own would hide the city's pages."""
+        if self.slug.lower() in reserved_first_segments():
+            raise ValidationError(
+                {
+                    "slug": ValidationError(
+                        _(
+                            "“%(slug)s” is an address of the site itself "
+                            "(/%(slug)s/): choose another slug."
+                        ),
+                        code="reserved",
+                        params={"slug": self.slug},
+                    )
+                }
+            )
 
     def is_administered_by(self, user) -> bool:
         """Whether the user may change the city's plans: its administrator or a superuser."""
