@@ -17,6 +17,8 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models import QuerySet
@@ -149,6 +151,14 @@ class UserMembershipInline(CityScoped, admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+def belongs_elsewhere(account_id, cities) -> bool:
+    """Whether the account has a role or a division in a city not in `cities`."""
+    account = Q(pk=account_id)
+    elsewhere = Q(memberships__city__isnull=False) & ~Q(memberships__city__in=cities)
+    elsewhere |= Q(divisions__isnull=False) & ~Q(divisions__city__in=cities)
+    return User.objects.filter(account & elsewhere).exists()
+
+
 class UserAdmin(CityScoped, SimpleHistoryAdmin, BaseUserAdmin):
     """Accounts with their history: who changed a user's groups, and when."""
 
@@ -161,6 +171,22 @@ class UserAdmin(CityScoped, SimpleHistoryAdmin, BaseUserAdmin):
         cities = administered_city_ids(user)
         mine = Q(memberships__city__in=cities) | Q(divisions__city__in=cities)
         return queryset.filter(mine).exclude(is_superuser=True).distinct()
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password opens every city an account belongs to: a city's
+        administrator sets it only for accounts of their cities alone."""
+        if (
+            self._is_city_admin(request)
+            and self.get_queryset(request).filter(pk=id).exists()
+            and belongs_elsewhere(id, administered_city_ids(request.user))
+        ):
+            raise PermissionDenied(
+                gettext(
+                    "This account also belongs to another city; only the site's "
+                    "administrator can change its password."
+                )
+            )
+        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request, obj=None):
         """An account may belong to other cities too: a city's administrator

@@ -222,3 +222,20 @@ def test_the_account_forms_offer_only_the_citys_divisions(
         offered = form.fields["divisions"].queryset
         assert set(offered) == set(Division.objects.filter(city__slug="kodaira"))
         assert "is_superuser" not in form.fields
+
+
+def test_sets_no_password_of_an_account_of_another_city_too(
+    admin_client, division_staff, second_city_plan
+):
+    both = make_user("both", divisions=["財政課"])
+    both.divisions.add(Division.objects.get(city__name=SECOND_CITY, name="財政課"))
+    password_url = reverse("admin:auth_user_password_change", args=[both.pk])
+    data = {"password1": "another-passphrase-42", "password2": "another-passphrase-42"}
+
+    assert admin_client.post(password_url, data).status_code == 403
+    both.refresh_from_db()
+    assert both.check_password("pw")
+    own_url = reverse("admin:auth_user_password_change", args=[division_staff.pk])
+    assert admin_client.post(own_url, data).status_code == 302
+    division_staff.refresh_from_db()
+    assert division_staff.check_password("another-passphrase-42")
