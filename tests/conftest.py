@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
 
@@ -79,6 +80,19 @@ def seed_plan(db):
         create_reference_data()
         plan = load_seed()
     return plan
+
+
+def rename_division_in_admin(client, division: Division, name: str):
+    """Rename a division through its admin change form, keeping the old name as former."""
+    return client.post(
+        reverse("admin:plans_division_change", args=[division.pk]),
+        {
+            "city": division.city_id,
+            "name": name,
+            "former_names": division.name,
+            "active": "on",
+        },
+    )
 
 
 def make_user(

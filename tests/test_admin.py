@@ -8,6 +8,7 @@ from plans.models import Membership
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from tests.conftest import make_user
+from tests.conftest import rename_division_in_admin
 from tests.html import soup
 
 # Historical records are read through their model's history page, not an admin of their own.
@@ -49,15 +50,7 @@ def test_renaming_a_division_in_the_admin_shows_on_public_pages(
     admin_client, client, seed_plan
 ):
     division = Division.objects.get(name="政策課")
-    response = admin_client.post(
-        reverse("admin:plans_division_change", args=[division.pk]),
-        {
-            "city": division.city_id,
-            "name": "企画政策課",
-            "former_names": "政策課",
-            "active": "on",
-        },
-    )
+    response = rename_division_in_admin(admin_client, division, "企画政策課")
     assert response.status_code == 302
     item_page = client.get(seed_plan.items.get(number="1").get_absolute_url())
     assert "企画政策課" in item_page.content.decode()

@@ -13,6 +13,7 @@ from plans.models import Item
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
 from tests.conftest import make_user
+from tests.conftest import rename_division_in_admin
 from tests.html import soup
 from tests.plans.test_workbook import as_upload  # noqa: F401
 from tests.plans.test_workbook import edited  # noqa: F401
@@ -23,15 +24,7 @@ from tests.plans.test_workbook import seed_export  # noqa: F401
 def test_admin_edit_is_kept_with_its_author(client, administrator, seed_plan):
     division = Division.objects.get(name="財政課")
     client.force_login(administrator)
-    response = client.post(
-        reverse("admin:plans_division_change", args=[division.pk]),
-        {
-            "city": division.city_id,
-            "name": "財政企画課",
-            "former_names": "財政課",
-            "active": "on",
-        },
-    )
+    response = rename_division_in_admin(client, division, "財政企画課")
     assert response.status_code == 302
     latest, before = division.history.all()[:2]
     assert (latest.name, latest.history_type, latest.history_user) == (
