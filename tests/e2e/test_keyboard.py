@@ -1,6 +1,7 @@
 """Division staff can log in, fill and submit a survey sheet with the keyboard alone."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -38,7 +39,7 @@ def test_sheet_is_submitted_with_the_keyboard_alone(browser, live_server, small_
     expect(skip).to_be_focused()
     assert skip.evaluate("e => getComputedStyle(e).outlineWidth") == "4px"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"#main$"))
 
     tab_to(page, page.get_by_role("link", name="職員ログイン"))
     page.keyboard.press("Enter")
