@@ -93,13 +93,6 @@ def reads_reports(user, city: City | int) -> bool:
     return is_hq(user, city) or is_committee(user, city)
 
 
-def cities_of(user) -> QuerySet[City]:
-    """The cities where the user has a role: a membership or a division."""
-    if user.is_authenticated and user.is_superuser:
-        return City.objects.all()
-    return City.objects.filter(pk__in=_with_any_role(user))
-
-
 def _with_any_role(user) -> frozenset[int]:
     return city_ids(user, *Role.values) | frozenset(_divisions(user).values())
 
