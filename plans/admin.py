@@ -34,10 +34,15 @@ from reformtracker.lib.uploads import UploadRejected
 from reformtracker.lib.uploads import checked_bytes
 
 
-class GradeInline(CityScoped, admin.TabularInline):
+class PartsInline(CityScoped, admin.TabularInline):
+    """A table of a record's parts in its page, with no empty row until asked for."""
+
+    extra = 0
+
+
+class GradeInline(PartsInline):
     city_path = "scale__city"
     model = Grade
-    extra = 0
 
 
 @admin.register(RatingScale)
@@ -54,17 +59,15 @@ class GradeAdmin(CityScoped, SimpleHistoryAdmin):
     list_filter = ["scale"]
 
 
-class PolicyAreaInline(CityScoped, admin.TabularInline):
+class PolicyAreaInline(PartsInline):
     city_path = "plan__city"
     model = PolicyArea
-    extra = 0
     fields = ["order", "number", "name", "parent"]
 
 
-class PeriodInline(CityScoped, admin.TabularInline):
+class PeriodInline(PartsInline):
     city_path = "plan__city"
     model = Period
-    extra = 0
     fields = ["fiscal_year", "half", "deadline", "state", "published_at"]
 
 
@@ -178,10 +181,9 @@ class DivisionAdmin(CityScoped, ImportExportModelAdmin, SimpleHistoryAdmin):
         }
 
 
-class ItemDivisionInline(CityScoped, admin.TabularInline):
+class ItemDivisionInline(PartsInline):
     city_path = "item__plan__city"
     model = ItemDivision
-    extra = 0
     autocomplete_fields = ["division"]
 
 
@@ -191,10 +193,9 @@ class IndicatorInline(CityScoped, admin.StackedInline):
     extra = 0
 
 
-class ScheduleRowInline(CityScoped, admin.TabularInline):
+class ScheduleRowInline(PartsInline):
     city_path = "item__plan__city"
     model = ScheduleRow
-    extra = 0
 
 
 @admin.register(Item)

@@ -51,6 +51,18 @@ class SurveySheetQuerySet(models.QuerySet):
         ).prefetch_related("item__division_links__division")
 
 
+def rating_field(verbose_name) -> models.ForeignKey:
+    """A grade given to a sheet, by the division or by HQ; empty until given."""
+    return models.ForeignKey(
+        Grade,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class SurveySheet(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -73,23 +85,9 @@ class SurveySheet(models.Model):
     plan_text = models.TextField(_("plan (P)"), blank=True)
     done_text = models.TextField(_("done (D)"), blank=True)
     next_text = models.TextField(_("next steps (A)"), blank=True)
-    division_grade = models.ForeignKey(
-        Grade,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("division's rating"),
-    )
+    division_grade = rating_field(_("division's rating"))
     division_reason = models.TextField(_("division's reason"), blank=True)
-    hq_grade = models.ForeignKey(
-        Grade,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("HQ's rating"),
-    )
+    hq_grade = rating_field(_("HQ's rating"))
     hq_reason = models.TextField(_("HQ's reason"), blank=True)
     return_note = models.TextField(
         _("note from HQ"),

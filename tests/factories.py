@@ -42,21 +42,15 @@ def make_city(name: str = "テスト市", slug: str | None = None) -> City:
     slug = slug or SLUGS.get(name) or f"city-{City.objects.count() + 1}"
     city, created = City.objects.get_or_create(name=name, defaults={"slug": slug})
     for code, scale_name, grades in REFERENCE_SCALES:
-        scale, _ = RatingScale.objects.get_or_create(
+        scale, new = RatingScale.objects.get_or_create(
             city=city, code=code, defaults={"name": scale_name}
         )
-        for order, (grade, label, description, colour, reason) in enumerate(grades, 1):
-            Grade.objects.get_or_create(
-                scale=scale,
-                code=grade,
-                defaults={
-                    "label": label,
-                    "description": description,
-                    "colour": colour,
-                    "reason_required": reason,
-                    "order": order,
-                },
-            )
+        if new:
+            Grade.objects.bulk_create(
+                Grade(scale=scale, code=grade, label=label, description=description,
+                      colour=colour, reason_required=reason, order=order)
+                for order, (grade, label, description, colour, reason) in enumerate(grades, 1)
+            )  # fmt: skip
     return city
 
 
