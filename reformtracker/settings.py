@@ -230,6 +230,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reformtracker@localho
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 UPLOAD_MAX_COMPRESSION_RATIO = 200
+# One part of an xlsx unpacked: the shared strings are read whole into memory,
+# a worksheet is streamed row by row.
+UPLOAD_MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+UPLOAD_MAX_PART_BYTES = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # An upload waits here between its preview and the confirmation.
 UPLOAD_HOLD_DIR = VAR_DIR / "uploads"

@@ -32,6 +32,8 @@ from reformtracker.lib.uploads import UploadRejected
 from reformtracker.lib.uploads import cell_text
 from reformtracker.lib.uploads import is_formula
 from reformtracker.lib.uploads import open_workbook
+from reformtracker.lib.uploads import reading
+from reformtracker.lib.uploads import rows_within
 from surveys import access
 from surveys import reports
 from surveys.forms import ACTUAL_LIMIT
@@ -45,6 +47,10 @@ INDICATOR = re.compile(r"indicator:([0-9]+)")
 STATUS = re.compile(r"(status|status_reason):([0-9]+)")
 CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 UNLOCKED = Protection(locked=False)
+# What an upload may declare: a sheet's worksheet is its texts, indicators
+# and schedule rows, far within SHEET_ROWS; `_meta` has a row per input cell.
+SHEET_ROWS = 1000
+META_ROWS_PER_SHEET = 200
 
 
 # Download
@@ -170,7 +176,8 @@ def read_upload(user, period: Period, upload) -> UploadPlan:
     """
     workbook = open_workbook(upload)
     try:
-        return _Reader(user, period, workbook).read()
+        with reading():
+            return _Reader(user, period, workbook).read()
     finally:
         workbook.close()
 
@@ -293,7 +300,11 @@ class _Reader:
         if META not in self.workbook.sheetnames:
             raise not_ours
         listed: dict[str, _Listed] = {}
-        rows = self.workbook[META].iter_rows(values_only=True)
+        layout = (
+            1 + META_ROWS_PER_SHEET * self.period.sheets.count(),
+            len(META_HEADER),
+        )
+        rows = rows_within(self.workbook[META], layout, values_only=True)
         if list(next(rows, ())[: len(META_HEADER)]) != META_HEADER:
             raise not_ours
         for row in rows:
@@ -312,13 +323,21 @@ class _Reader:
                     or INDICATOR.fullmatch(str(name))
                     or STATUS.fullmatch(str(name))
                 )
-                or not CELL.fullmatch(str(coordinate))
+                or not self.in_layout(coordinate)
             ):
                 raise not_ours
             entry.cells[name] = coordinate
         if len({entry.pk for entry in listed.values()}) != len(listed):
             raise not_ours
         return list(listed.values())
+
+    @staticmethod
+    def in_layout(coordinate) -> bool:
+        """Whether `_meta` names a cell that a sheet's worksheet can have."""
+        if not CELL.fullmatch(str(coordinate)):
+            return False
+        row, column = coordinate_to_tuple(coordinate)
+        return row <= SHEET_ROWS and column <= reports.SHEET_COLUMNS
 
     def read_sheet(self, entry: _Listed, sheet: SurveySheet) -> SheetUpload:
         result = SheetUpload(entry.worksheet, sheet, entry.version)
@@ -426,9 +445,17 @@ class _Reader:
         """The listed cells of a worksheet by coordinate, read in one pass."""
         wanted = {coordinate_to_tuple(c): c for c in entry.cells.values()}
         rows = [row for row, _column in wanted]
+        columns = [column for _row, column in wanted]
         found = {}
         worksheet = self.workbook[entry.worksheet]
-        for cells in worksheet.iter_rows(min_row=min(rows), max_row=max(rows)):
+        for cells in rows_within(
+            worksheet,
+            (SHEET_ROWS, reports.SHEET_COLUMNS),
+            min_row=min(rows),
+            max_row=max(rows),
+            min_col=min(columns),
+            max_col=max(columns),
+        ):
             for cell in cells:
                 # Read-only empty cells have no place; they read as blank.
                 place = (getattr(cell, "row", None), getattr(cell, "column", None))

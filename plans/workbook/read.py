@@ -33,6 +33,12 @@ from reformtracker.lib.uploads import Problem
 from reformtracker.lib.uploads import cell_text
 from reformtracker.lib.uploads import open_workbook
 from reformtracker.lib.uploads import reading
+from reformtracker.lib.uploads import rows_within
+
+# What a sheet of the workbook may declare, (rows, columns): a plan of
+# thousands of items with their indicators and schedule rows fits, a padded
+# hostile file does not.
+SHEET_LAYOUT = (50_000, 64)
 
 
 @dataclass
@@ -166,7 +172,7 @@ class Reader:
         if sheet.name not in self.workbook.sheetnames:
             self.problem(sheet.name, None, None, _("The sheet is missing."))
             return []
-        rows = self.workbook[sheet.name].iter_rows()
+        rows = rows_within(self.workbook[sheet.name], SHEET_LAYOUT)
         header = next(rows, ())
         positions = {cell_text(cell.value): i for i, cell in enumerate(header)}
         columns = list(sheet.columns)

@@ -142,6 +142,49 @@ def reading():
         raise UploadRejected(unreadable(error)) from error
 
 
+def rows_within(
+    worksheet,
+    layout: tuple[int, int],
+    *,
+    min_row: int = 1,
+    max_row: int | None = None,
+    min_col: int = 1,
+    max_col: int | None = None,
+    values_only: bool = False,
+):
+    """A worksheet's rows, never beyond the (rows, columns) its layout can fill.
+
+    openpyxl pads every row to the size a worksheet declares (up to 16,384
+    columns) and yields every row up to it: a worksheet declared larger than
+    its layout is refused, and nothing outside the asked rectangle is read.
+    """
+    layout_rows, layout_columns = layout
+    rows, columns = worksheet.max_row or 0, worksheet.max_column or 0
+    if rows > layout_rows or columns > layout_columns:
+        raise UploadRejected(
+            _(
+                "The worksheet “%(sheet)s” is declared to span %(rows)d rows and "
+                "%(columns)d columns, more than its layout allows (%(max_row)d rows, "
+                "%(max_col)d columns). Copy its contents into a newly downloaded "
+                "workbook and retry."
+            )
+            % {
+                "sheet": worksheet.title,
+                "rows": rows,
+                "columns": columns,
+                "max_row": layout_rows,
+                "max_col": layout_columns,
+            }
+        )
+    return worksheet.iter_rows(
+        min_row=min_row,
+        max_row=min(max_row or rows or layout_rows, layout_rows),
+        min_col=min_col,
+        max_col=min(max_col or columns or layout_columns, layout_columns),
+        values_only=values_only,
+    )
+
+
 def unreadable(error: Exception) -> str:
     """The message for a file that failed to parse, naming the innermost error."""
     while error.__cause__ or error.__context__:
@@ -185,6 +228,27 @@ def check_archive(data: bytes) -> None:
             )
             % {"size": unpacked // MEGABYTE}
         )
+    # openpyxl reads the shared strings whole into memory, and parses a
+    # worksheet's row whole before it can trim it: each part is bounded.
+    # zipfile stops at the size an entry declares, so the declared size holds.
+    for entry in entries:
+        limit = (
+            settings.UPLOAD_MAX_SHARED_STRINGS_BYTES
+            if entry.filename == "xl/sharedStrings.xml"
+            else settings.UPLOAD_MAX_PART_BYTES
+        )
+        if entry.file_size > limit:
+            raise UploadRejected(
+                _(
+                    "The part “%(part)s” of the file unpacks to %(size)d MB; "
+                    "parts up to %(limit)d MB are accepted."
+                )
+                % {
+                    "part": entry.filename,
+                    "size": entry.file_size // MEGABYTE,
+                    "limit": limit // MEGABYTE,
+                }
+            )
 
 
 def cell_text(value) -> str:

@@ -22,6 +22,7 @@ from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.models import ScheduleRow
 from surveys.models import SurveySheet
+from tests import hostile
 from tests.html import soup
 
 TABLES = [
@@ -381,6 +382,27 @@ def test_entity_expansion_is_refused(client, administrator, seed_plan, seed_expo
     )
     response = import_refused(client, administrator, as_upload(zip_bytes(entries)))
     assert "Excelブックとして読み取れませんでした（EntitiesForbidden）" in (
+        soup(response).select_one("#upload-error").get_text()
+    )
+
+
+@pytest.mark.parametrize("row", [3_000, 20_000, 1_048_576])
+def test_sheet_declared_beyond_its_layout_is_refused_unread(
+    client, administrator, seed_plan, seed_export, row
+):
+    """Every sheet padded to column XFD and row `row` is refused, not read cell by cell."""
+    data = hostile.padded_to_row(seed_export, row)
+    response = import_refused(client, administrator, as_upload(data))
+    assert "16384 列" in soup(response).select_one("#upload-error").get_text()
+
+
+def test_shared_strings_beyond_the_part_limit_are_refused(
+    client, administrator, seed_plan, seed_export, settings
+):
+    settings.UPLOAD_MAX_SHARED_STRINGS_BYTES = 1024 * 1024
+    data = hostile.with_shared_strings(seed_export, 3)
+    response = import_refused(client, administrator, as_upload(data))
+    assert "xl/sharedStrings.xml" in (
         soup(response).select_one("#upload-error").get_text()
     )
 

@@ -27,6 +27,7 @@ from surveys import reports
 from surveys import sheetfiles
 from surveys.models import Conflict
 from surveys.models import SurveySheet
+from tests import hostile
 from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
@@ -536,3 +537,85 @@ def test_stale_sheet_is_refused_and_the_others_are_saved(
     assert (own_sheet.version, own_sheet.done_text) == (2, "画面で保存")
     third = SurveySheet.objects.get(period=open_fy2018, item__number="3")
     assert (third.done_text, third.version) == ("三番の記入", 2)
+
+
+# Hostile workbooks: read within the layout's bounds, refused before the work
+
+
+def meta_address_moved_to(workbook, row: int) -> bytes:
+    """The workbook whose `_meta` names, for its first cell, a cell in row `row`."""
+    meta = workbook[sheetfiles.META]
+    meta.cell(2, 5).value = f"A{row}"
+    return as_upload(workbook).read()
+
+
+UNREADABLE = (
+    "The file could not be read as an Excel workbook (%(error)s). "
+    "Save it again from Excel as .xlsx and retry."
+)
+
+
+@pytest.mark.parametrize("row", [1_001, 20_000, 1_048_576])
+def test_meta_address_beyond_the_layout_is_refused(
+    client, division_staff, open_fy2018, row
+):
+    workbook = download(client, division_staff, open_fy2018)
+    file = as_upload(meta_address_moved_to(workbook, row))
+    response = upload_storing_nothing(client, open_fy2018, file)
+    assert response.status_code == 400
+    assert soup(response).find(id="upload-error").p.get_text() == message("not_ours")
+
+
+@pytest.mark.parametrize("row", [1_000, 20_000, 1_048_576])
+def test_worksheet_declared_wider_than_its_layout_is_refused(
+    client, division_staff, open_fy2018, row
+):
+    """A division pads every worksheet to column XFD and row `row`: refused unread."""
+    workbook = download(client, division_staff, open_fy2018)
+    data = hostile.padded_to_row(meta_address_moved_to(workbook, min(row, 1_000)), row)
+    response = upload_storing_nothing(client, open_fy2018, as_upload(data))
+    assert response.status_code == 400
+    assert soup(response).find(id="upload-error").p.get_text() == gettext(
+        "The worksheet “%(sheet)s” is declared to span %(rows)d rows and "
+        "%(columns)d columns, more than its layout allows (%(max_row)d rows, "
+        "%(max_col)d columns). Copy its contents into a newly downloaded "
+        "workbook and retry."
+    ) % {
+        "sheet": sheetfiles.META,
+        "rows": row,
+        "columns": 16_384,
+        "max_row": 1 + sheetfiles.META_ROWS_PER_SHEET * open_fy2018.sheets.count(),
+        "max_col": len(sheetfiles.META_HEADER),
+    }
+
+
+def test_shared_strings_over_the_part_limit_are_refused(
+    client, settings, division_staff, open_fy2018
+):
+    settings.UPLOAD_MAX_SHARED_STRINGS_BYTES = MEGABYTE
+    workbook = download(client, division_staff, open_fy2018)
+    data = hostile.with_shared_strings(as_upload(workbook).read(), 3)
+    size = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/sharedStrings.xml").file_size
+    response = upload_storing_nothing(client, open_fy2018, as_upload(data))
+    assert response.status_code == 400
+    assert soup(response).find(id="upload-error").p.get_text() == gettext(
+        "The part “%(part)s” of the file unpacks to %(size)d MB; "
+        "parts up to %(limit)d MB are accepted."
+    ) % {"part": "xl/sharedStrings.xml", "size": size // MEGABYTE, "limit": 1}
+
+
+@pytest.mark.parametrize("part", ["meta", "xl/worksheets/sheet1.xml"])
+def test_worksheet_xml_cut_short_is_refused_with_400(
+    client, division_staff, open_fy2018, part
+):
+    workbook = download(client, division_staff, open_fy2018)
+    fill(workbook, "No.1", "done_text", "記入した")
+    data = as_upload(workbook).read()
+    part = hostile.meta_part(data) if part == "meta" else part
+    response = upload_storing_nothing(
+        client, open_fy2018, as_upload(hostile.cut_short(data, part))
+    )
+    assert response.status_code == 400
+    before, after = (gettext(UNREADABLE) % {"error": "|"}).split("|")
+    error = soup(response).find(id="upload-error").p.get_text()
+    assert error.startswith(before) and error.endswith(after), error
