@@ -185,13 +185,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a proxy, the client address is the proxy's X-Forwarded-For entry.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
-)
+# Behind PROXY_COUNT proxies, the client address is the one the nearest of
+# them appended to X-Forwarded-For (reformtracker/lib/addresses.py).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "reformtracker.lib.addresses.client_address"
 
 # A working day; the session cookie is HTTP-only and, in production, HTTPS-only.
 SESSION_COOKIE_AGE = 12 * 60 * 60

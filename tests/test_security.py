@@ -1,5 +1,6 @@
 """Production settings, security headers and the login lockout."""
 
+import json
 import os
 import re
 import secrets
@@ -90,3 +91,65 @@ def test_a_success_resets_the_failure_count(client, division_staff):
     client.logout()
     for _ in range(4):
         assert log_in(client, "kyodo", "wrong").status_code == 200
+
+
+# Behind the proxy: the production settings with PROXY_COUNT=1, in their own
+# process, on a throwaway SQLite database with collected static files.
+PROXIED_LOGINS = """
+import json, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("collectstatic", verbosity=0, interactive=False)
+from django.contrib.auth.models import User
+from django.test import Client
+User.objects.create_user("kyodo", password="right-pass")
+client = Client(REMOTE_ADDR="10.0.0.2")  # the proxy
+
+def log_in(password, forwarded):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "kyodo", "password": password},
+        secure=True,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    client.logout()
+    return response.status_code
+
+codes = {
+    # The client claims an address of its own; the proxy appends the real one.
+    "failures": [log_in("wrong", "198.51.100.1, 203.0.113.66") for _ in range(5)],
+    "same address, right password": log_in("right-pass", "203.0.113.66"),
+    "other address, right password": log_in("right-pass", "203.0.113.66, 192.0.2.44"),
+}
+print(json.dumps(codes))
+"""
+
+
+def test_forwarded_address_locks_only_itself(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "reformtracker.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "PROXY_COUNT": "1",
+        "DB": "sqlite",
+        "DB_NAME": str(tmp_path / "db.sqlite3"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROXIED_LOGINS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    codes = json.loads(result.stdout.splitlines()[-1])
+    assert codes == {
+        "failures": [200, 200, 200, 200, 429],
+        "same address, right password": 429,
+        "other address, right password": 302,
+    }
