@@ -29,6 +29,18 @@ SHEET_LABELS = {
 }
 
 
+def division_fields(plan) -> list[str]:
+    """The sheet's own fields a division fills in this plan, in the app or in Excel.
+
+    The plan's texts, and one rating with its reason unless the plan rates each
+    schedule row (those statuses are fields of their own).
+    """
+    names = [name for name, _label in plan.text_fields]
+    if not plan.rates_schedule_rows:
+        names += ["division_grade", "division_reason"]
+    return names
+
+
 def _text_field(label: str, **kwargs) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -162,10 +174,7 @@ class SheetForm(forms.Form):
 
     def sheet_fields_names(self) -> list[str]:
         """The sheet's own fields this form edits."""
-        names = list(self.texts)
-        if not self.status_rows:
-            names += ["division_grade", "division_reason"]
-        return names
+        return division_fields(self.sheet.period.plan)
 
     def sheet_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.sheet_fields_names()}

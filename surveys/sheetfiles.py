@@ -39,6 +39,7 @@ from surveys import reports
 from surveys.forms import ACTUAL_LIMIT
 from surveys.forms import SHEET_LABELS
 from surveys.forms import TEXT_LIMIT
+from surveys.forms import division_fields
 from surveys.models import SurveySheet
 
 META = "_meta"
@@ -239,6 +240,9 @@ class _Reader:
         self.values: dict[int, IndicatorValue] = {}
         # The plan's own labels for its texts, such as 取組状況.
         self.labels = dict(period.plan.text_fields)
+        # What the plan's form lets a division change: nothing else is read.
+        self.fields = set(division_fields(period.plan))
+        self.rates_rows = period.plan.rates_schedule_rows
 
     def problem(self, worksheet: str, coordinate: str | None, message: str) -> None:
         row = column = None
@@ -318,11 +322,7 @@ class _Reader:
             entry = listed.setdefault(worksheet, _Listed(worksheet, pk, version))
             if (
                 (entry.pk, entry.version) != (pk, version)
-                or not (
-                    name in SHEET_LABELS
-                    or INDICATOR.fullmatch(str(name))
-                    or STATUS.fullmatch(str(name))
-                )
+                or not self.fillable(name)
                 or not self.in_layout(coordinate)
             ):
                 raise not_ours
@@ -330,6 +330,14 @@ class _Reader:
         if len({entry.pk for entry in listed.values()}) != len(listed):
             raise not_ours
         return list(listed.values())
+
+    def fillable(self, name) -> bool:
+        """Whether `_meta` names a field the plan's form has."""
+        return (
+            name in self.fields
+            or bool(INDICATOR.fullmatch(str(name)))
+            or (self.rates_rows and bool(STATUS.fullmatch(str(name))))
+        )
 
     @staticmethod
     def in_layout(coordinate) -> bool:

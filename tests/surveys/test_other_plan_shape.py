@@ -360,3 +360,44 @@ def test_statuses_round_trip_through_the_excel_file(client, other_plan):
         (s.schedule_row.activity, s.grade.code, s.reason)
         for s in sheet.statuses.select_related("schedule_row", "grade")
     } == {("研修計画の策定", "◎", ""), ("階層別研修の実施", "△", "講師の確保が遅れた")}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("next_text", "審査を経ない文章"),
+        ("plan_text", "審査を経ない文章"),
+        ("division_grade", "S"),
+        ("division_reason", "審査を経ない文章"),
+    ],
+)
+def test_upload_changes_only_the_fields_the_plan_form_has(
+    client, other_plan, field, value
+):
+    """`_meta` rows for fields the plan does not use are refused, and nothing is saved."""
+    hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
+    staff = make_user("shokuin", divisions=["職員課"], city="架空市")
+    period = open_fy2024(other_plan, by=hq)
+    client.force_login(staff)
+    response = client.get(reverse("surveys:period_workbook", args=[period.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    worksheet, pk, version, _name, _cell = list(book["_meta"].values)[1]
+    book["_meta"].append([worksheet, pk, version, field, "A40"])
+    book[worksheet]["A40"] = value
+    cells = {name: cell for *_rest, name, cell in list(book["_meta"].values)[1:]}
+    book[worksheet][cells["done_text"]] = "研修を実施した。"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = SurveySheet.objects.get(period=period, item__number="1")
+    before = (sheet.version, sheet.plan_text, sheet.done_text, sheet.next_text)
+
+    url = reverse("surveys:period_upload", args=[period.pk])
+    preview = client.post(
+        url, {"file": SimpleUploadedFile("s.xlsx", buffer.getvalue())}
+    )
+    assert preview.status_code == 400
+    assert soup(preview).find(id="confirm") is None
+    assert "ReformTracker" in soup(preview).find(id="upload-error").get_text()
+    sheet.refresh_from_db()
+    assert (sheet.version, sheet.plan_text, sheet.done_text, sheet.next_text) == before
+    assert sheet.division_grade is None and sheet.division_reason == ""
