@@ -1,10 +1,18 @@
-"""E-mail to divisions: a returned sheet, and sheets still missing before a deadline."""
+"""E-mail to divisions: a returned sheet, and sheets still missing before a deadline.
+
+Mail is plain text (the templates turn HTML escaping off) and never fails the
+action it reports: a refused or broken delivery is logged and said to the
+caller, which has already saved its change.
+"""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.mail import BadHeaderError
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,31 +29,37 @@ def _member_addresses(divisions: Iterable) -> list[str]:
     )
 
 
-def send_returned_notice(sheet) -> int:
+logger = logging.getLogger(__name__)
+
+
+def _deliver(template: str, context: dict, recipients: list[str]) -> bool | None:
+    """Send `template`'s subject and body to `recipients`.
+
+    True once sent, False if delivery failed, None with nobody to send to.
+    """
+    if not recipients:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {**context, "site_url": settings.SITE_URL}
+        subject = render_to_string(f"surveys/mail/{template}_subject.txt", context)
+        body = render_to_string(f"surveys/mail/{template}_body.txt", context)
+    # A subject is one line, whatever the item number or title holds.
+    subject = " ".join(subject.split())
+    try:
+        send_mail(subject, body, None, recipients)
+    except (smtplib.SMTPException, BadHeaderError, OSError):
+        logger.exception("Mail %r to %s could not be sent", subject, recipients)
+        return False
+    return True
+
+
+def send_returned_notice(sheet) -> bool | None:
     """Tell the sheet's divisions that HQ returned it, with HQ's note."""
     divisions = [link.division for link in sheet.item.division_links.all()]
-    recipients = _member_addresses(divisions)
-    if not recipients:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"sheet": sheet, "site_url": settings.SITE_URL}
-        subject = render_to_string("surveys/mail/returned_subject.txt", context).strip()
-        body = render_to_string("surveys/mail/returned_body.txt", context)
-    return send_mail(subject, body, None, recipients)
+    return _deliver("returned", {"sheet": sheet}, _member_addresses(divisions))
 
 
-def send_missing_reminder(division, period, sheets: list) -> int:
+def send_missing_reminder(division, period, sheets: list) -> bool | None:
     """List a division's sheets not yet submitted for a period with a deadline."""
-    recipients = _member_addresses([division])
-    if not recipients:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "division": division,
-            "period": period,
-            "sheets": sheets,
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("surveys/mail/missing_subject.txt", context).strip()
-        body = render_to_string("surveys/mail/missing_body.txt", context)
-    return send_mail(subject, body, None, recipients)
+    context = {"division": division, "period": period, "sheets": sheets}
+    return _deliver("missing", context, _member_addresses([division]))

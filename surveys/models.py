@@ -203,8 +203,13 @@ class SurveySheet(models.Model):
             status._history_user = by
             status.save()
 
-    def return_to_division(self, *, by, note: str) -> None:
-        """HQ sends the sheet back to the division with a note, and tells them by e-mail."""
+    def return_to_division(self, *, by, note: str) -> bool | None:
+        """HQ sends the sheet back to the division with a note, and tells them by e-mail.
+
+        Returns whether the e-mail went out once the return is committed: False
+        if it failed, None if nobody had an address or the caller's own
+        transaction has not committed yet.
+        """
         access.check_hq(
             by,
             self.period.plan.city_id,
@@ -222,8 +227,12 @@ class SurveySheet(models.Model):
             current.state = self.State.RETURNED
             current.return_note = note
             current._save_by(by)
-            transaction.on_commit(lambda: send_returned_notice(current))
+            notified = {}
+            transaction.on_commit(
+                lambda: notified.update(sent=send_returned_notice(current))
+            )
         self.refresh_from_db()
+        return notified.get("sent")
 
     def accept(self, *, by, grade: Grade | None, reason: str) -> None:
         """HQ gives the second-round rating and accepts the sheet."""

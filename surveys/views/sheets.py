@@ -136,8 +136,18 @@ def sheet_review(request, pk: int):
         return _render_sheet(request, sheet, form, status=400)
     try:
         if form.cleaned_data["decision"] == ReviewForm.RETURN:
-            sheet.return_to_division(by=request.user, note=form.cleaned_data["note"])
+            notified = sheet.return_to_division(
+                by=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, _("The sheet was returned to the division."))
+            if notified is False:
+                messages.warning(
+                    request,
+                    _(
+                        "The division could not be notified by e-mail; tell them "
+                        "another way. The failure was logged."
+                    ),
+                )
         else:
             sheet.accept(
                 by=request.user,

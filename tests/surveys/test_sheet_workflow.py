@@ -1,5 +1,7 @@
 """Divisions fill and submit; HQ returns or rates; HQ publishes."""
 
+import smtplib
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -275,3 +277,47 @@ def test_a_published_period_is_frozen(
     assert edit(client, own_sheet).status_code == 409
     with pytest.raises(Refused):
         own_sheet.return_to_division(by=hq_officer, note="x")
+
+
+def test_note_reaches_the_division_as_typed(
+    client, hq_officer, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Plain-text mail: HQ's <, & and " are not HTML-escaped."""
+    note = 'P < D & "A" を見直してください。'
+    client.force_login(hq_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        review(client, submitted, decision="return", note=note)
+    assert note in mailoutbox[0].body
+    assert "&lt;" not in mailoutbox[0].body and "&amp;" not in mailoutbox[0].body
+
+
+def test_newline_in_an_item_number_still_returns_and_mails(
+    client, hq_officer, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    submitted.item.number = "1\nBcc: x@example.com"
+    submitted.item.save()
+    client.force_login(hq_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = review(client, submitted, decision="return", note="直してください。")
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == "returned"
+    assert "\n" not in mailoutbox[0].subject and mailoutbox[0].bcc == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_mail_keeps_the_return_and_tells_hq(
+    client, hq_officer, submitted, mailoutbox, monkeypatch, caplog
+):
+    def refused(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("surveys.mail.send_mail", refused)
+    client.force_login(hq_officer)
+    response = review(client, submitted, decision="return", note="直してください。")
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.return_note) == ("returned", "直してください。")
+    queue = text(client.get(response["Location"]))
+    assert "所管課にメールで知らせることができませんでした" in queue
+    assert "could not be sent" in caplog.text

@@ -30,15 +30,20 @@ class Command(BaseCommand):
         periods = Period.objects.filter(
             state=Period.State.OPEN, deadline__isnull=False, deadline__lte=horizon
         ).select_related("plan")
-        sent = 0
+        sent = failed = 0
         for period in periods:
             for division, sheets in missing_by_division(period).items():
                 numbers = ", ".join(sheet.item.number for sheet in sheets)
                 self.stdout.write(
                     f"{period.plan} {period}: {division} — {len(sheets)} missing ({numbers})"
                 )
-                if not dry_run:
-                    sent += send_missing_reminder(division, period, sheets)
+                if dry_run:
+                    continue
+                delivered = send_missing_reminder(division, period, sheets)
+                sent += delivered is True
+                failed += delivered is False
         self.stdout.write(
             f"{'Would send' if dry_run else 'Sent'} reminders; {sent} e-mails sent."
         )
+        if failed:
+            self.stderr.write(f"{failed} e-mails could not be sent; see the log.")
