@@ -162,10 +162,9 @@ class SurveySheet(models.Model):
                 gettext("Only the responsible division can fill this sheet.")
             )
         with transaction.atomic():
-            current = SurveySheet.objects.select_for_update().get(pk=self.pk)
+            current = self._locked()
             if current.version != version:
                 raise Conflict(SurveySheet.objects.get(pk=self.pk), version)
-            current.period = self.period
             if not current.is_fillable:
                 raise Refused(self.state_refusal())
             for name, value in fields.items():
@@ -210,24 +209,14 @@ class SurveySheet(models.Model):
         if it failed, None if nobody had an address or the caller's own
         transaction has not committed yet.
         """
-        access.check_hq(
-            by,
-            self.period.plan.city_id,
-            gettext("Only the reform headquarters can review sheets."),
-        )
+        notified = {}
         with transaction.atomic():
-            current = SurveySheet.objects.select_for_update().get(pk=self.pk)
-            if not (
-                self.period.is_open
-                and current.state in (self.State.SUBMITTED, self.State.ACCEPTED)
-            ):
-                raise Refused(
-                    gettext("Only a submitted sheet of an open period can be returned.")
-                )
+            current = self._to_review(
+                by, gettext("Only a submitted sheet of an open period can be returned.")
+            )
             current.state = self.State.RETURNED
             current.return_note = note
             current._save_by(by)
-            notified = {}
             transaction.on_commit(
                 lambda: notified.update(sent=send_returned_notice(current))
             )
@@ -236,23 +225,35 @@ class SurveySheet(models.Model):
 
     def accept(self, *, by, grade: Grade | None, reason: str) -> None:
         """HQ gives the second-round rating and accepts the sheet."""
-        access.check_hq(
-            by,
-            self.period.plan.city_id,
-            gettext("Only the reform headquarters can review sheets."),
-        )
         with transaction.atomic():
-            current = SurveySheet.objects.select_for_update().get(pk=self.pk)
-            if not (self.period.is_open and current.state == self.State.SUBMITTED):
-                raise Refused(
-                    gettext("Only a submitted sheet of an open period can be rated.")
-                )
+            current = self._to_review(
+                by, gettext("Only a submitted sheet of an open period can be rated.")
+            )
             current.state = self.State.ACCEPTED
             current.hq_grade = grade
             current.hq_reason = reason
             current.return_note = ""
             current._save_by(by)
         self.refresh_from_db()
+
+    def _to_review(self, by, refusal: str) -> SurveySheet:
+        """The locked sheet, for HQ to return or accept; refused unless submitted."""
+        access.check_hq(
+            by,
+            self.period.plan.city_id,
+            gettext("Only the reform headquarters can review sheets."),
+        )
+        current = self._locked()
+        if not (current.period.is_open and current.state == self.State.SUBMITTED):
+            raise Refused(refusal)
+        return current
+
+    def _locked(self) -> SurveySheet:
+        """This sheet's row locked, after its period's: publishing waits, or is waited for."""
+        period = Period.objects.select_for_update().get(pk=self.period_id)
+        current = SurveySheet.objects.select_for_update().get(pk=self.pk)
+        current.period = period
+        return current
 
     def state_refusal(self) -> str:
         if not self.period.is_open:

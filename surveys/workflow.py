@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.db import IntegrityError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,13 +56,7 @@ def open_period(
     access.check_hq(
         by, plan.city_id, _("Only the reform headquarters can open a period.")
     )
-    if plan.periods.filter(state=Period.State.OPEN).exists():
-        raise Refused(_("This plan already has an open period; publish it first."))
-    if plan.periods.filter(fiscal_year=fiscal_year, half=half).exists():
-        raise Refused(_("This period already exists."))
-    period = Period.objects.create(
-        plan=plan, fiscal_year=fiscal_year, half=half, deadline=deadline
-    )
+    period = _new_period(plan, fiscal_year, half, deadline)
     before = previous_period(period)
     carried = dict(before.sheets.values_list("item_id", "next_text")) if before else {}
     items = (
@@ -83,6 +78,25 @@ def open_period(
         sheet.save()
     bulk_create_with_history(values, IndicatorValue, default_user=by)
     return period
+
+
+def _new_period(plan: Plan, fiscal_year: int, half: str, deadline) -> Period:
+    """The period, created unless the plan has one open or this one already.
+
+    The database's constraints decide, so two HQ officers opening periods at
+    the same moment get one period and one refusal.
+    """
+    try:
+        with transaction.atomic():
+            return Period.objects.create(
+                plan=plan, fiscal_year=fiscal_year, half=half, deadline=deadline
+            )
+    except IntegrityError as error:
+        if plan.periods.filter(state=Period.State.OPEN).exists():
+            message = _("This plan already has an open period; publish it first.")
+        else:
+            message = _("This period already exists.")
+        raise Refused(message) from error
 
 
 @transaction.atomic

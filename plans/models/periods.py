@@ -51,6 +51,11 @@ class Period(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "fiscal_year", "half"], name="plans_period_unique"
             ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(state="open"),
+                name="plans_period_one_open_per_plan",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,3 +102,10 @@ def test_bad_period_input_is_explained_and_creates_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert seed_plan.periods.count() == 1
+
+
+def test_one_open_period_per_plan_is_held_by_the_database(open_fy2018):
+    """Even a check that raced past open_period's cannot insert a second open period."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Period.objects.create(plan=open_fy2018.plan, fiscal_year=2018, half="second")
+    assert Period.objects.filter(plan=open_fy2018.plan, state="open").count() == 1

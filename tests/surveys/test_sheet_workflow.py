@@ -1,9 +1,13 @@
 """Divisions fill and submit; HQ returns or rates; HQ publishes."""
 
 import smtplib
+import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db import transaction
 from django.urls import reverse
 
 from plans.models import IndicatorValue
@@ -321,3 +325,44 @@ def test_failed_mail_keeps_the_return_and_tells_hq(
     queue = text(client.get(response["Location"]))
     assert "所管課にメールで知らせることができませんでした" in queue
     assert "could not be sent" in caplog.text
+
+
+def test_accepted_sheet_cannot_be_returned(client, hq_officer, submitted):
+    submitted.accept(by=hq_officer, grade=None, reason="")
+    client.force_login(hq_officer)
+    response = review(client, submitted, decision="return", note="やはり直して")
+    assert "差し戻せるのは、受付中の調査期間の提出済み調査票だけです。" in text(
+        response
+    )
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.return_note) == ("accepted", "")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_submit_waits_for_a_publish_in_progress(division_staff, own_sheet):
+    """A period being closed holds its row: a sheet saved meanwhile is refused after."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    locked, done = threading.Event(), threading.Event()
+
+    def close_period():
+        with transaction.atomic():
+            period = Period.objects.select_for_update().get(pk=own_sheet.period_id)
+            locked.set()
+            time.sleep(0.5)
+            period.state = Period.State.PUBLISHED
+            period.save()
+        done.set()
+        connection.close()
+
+    closer = threading.Thread(target=close_period)
+    closer.start()
+    locked.wait()
+    sheet = SurveySheet.objects.select_related("period").get(pk=own_sheet.pk)
+    with pytest.raises(Refused):
+        sheet.fill(by=division_staff, version=sheet.version, fields={"done_text": "遅れて保存"}, actuals={})  # fmt: skip
+    assert done.is_set()
+    closer.join()
+    own_sheet.refresh_from_db()
+    assert own_sheet.done_text != "遅れて保存"
