@@ -30,6 +30,7 @@ from plans.models import Plan
 from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.models import ScheduleRow
+from reformtracker.lib.text import not_a_formula
 from reformtracker.lib.uploads import UploadRejected
 from reformtracker.lib.uploads import checked_bytes
 
@@ -127,6 +128,10 @@ class DivisionResource(resources.ModelResource):
             column_name="city",
             widget=CityWidget(City.objects.all() if cities is None else cities),
         )
+
+    def export_field(self, field, instance, **kwargs):
+        # Neutralised as in the open data, not stripped of "=" as the library does.
+        return not_a_formula(super().export_field(field, instance, **kwargs))
 
     class Meta:
         model = Division

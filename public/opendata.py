@@ -19,6 +19,7 @@ from plans.models import Plan
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXTS
 from reformtracker.lib.labels import in_japanese
+from reformtracker.lib.text import not_a_formula
 from surveys.progress import plan_progress
 from surveys.progress import published_periods
 from surveys.progress import sheets_by_item_and_period
@@ -48,8 +49,6 @@ COLUMNS = [
     ("schedule_statuses", "工程表の行ごとの状況（評価区分のコード、「|」区切り）"),
     *((text.field, in_japanese(text.label)) for text in SHEET_TEXTS),
 ]
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def published_records(plan: Plan) -> list[dict]:
@@ -107,8 +106,7 @@ def _record(plan: Plan, period: Period, area, item, sheet) -> dict:
 def csv_cell(value) -> str | int:
     if not isinstance(value, str):
         return value
-    value = value.replace("\r\n", "\n").replace("\n", "\\n")
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return not_a_formula(value.replace("\r\n", "\n").replace("\n", "\\n"))
 
 
 def to_csv(records: list[dict]) -> bytes:

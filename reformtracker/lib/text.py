@@ -25,3 +25,14 @@ def parse_quantity(text: str) -> tuple[Decimal | None, str]:
     if not match or _QUALIFIERS.search(match[2]):
         return None, ""
     return Decimal(match[1].replace(",", "")), match[2]
+
+
+# What makes a spreadsheet program read a cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def not_a_formula(value):
+    """Text with a leading ' if it would start a formula in Excel; other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from tests.html import soup
 from tests.plans.test_workbook import bomb
 
 XLSX = 0  # index of the format in DivisionAdmin.import_formats
+CSV = 1  # and in export_formats
 
 
 def workbook_bytes(rows: list[list]) -> bytes:
@@ -76,6 +79,36 @@ def test_divisions_export_opens_in_excel(client, administrator):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
     assert set(names) == set(Division.objects.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_division_export_neutralises_formulas_keeping_the_text(
+    client, administrator, export_format
+):
+    names = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "=1"]
+    city = Division.objects.first().city
+    for name in names:
+        Division.objects.create(city=city, name=name)
+    client.force_login(administrator)
+    formats = {"xlsx": XLSX, "csv": CSV}
+    response = client.post(
+        reverse("admin:plans_division_export"),
+        {
+            "format": formats[export_format],
+            "resource": 0,
+            "divisionresource_name": "on",
+        },
+    )
+    assert response.status_code == 200
+    if export_format == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+        assert not any(cell.data_type == "f" for cell in cells)
+        exported = [cell.value for cell in cells]
+    else:
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        exported = [row[0] for row in rows[1:]]
+    assert {f"'{name}" for name in names} <= set(exported)
 
 
 def test_a_decompression_bomb_is_refused_before_it_is_read(client, administrator):
