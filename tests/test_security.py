@@ -153,3 +153,55 @@ def test_forwarded_address_locks_only_itself(tmp_path):
         "same address, right password": 429,
         "other address, right password": 302,
     }
+
+
+def test_staff_pages_and_downloads_are_not_stored(
+    client, division_staff, hq_officer, own_sheet
+):
+    period = own_sheet.period
+    anonymous = [reverse("login"), reverse("admin:login")]
+    for url in anonymous:
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    client.force_login(division_staff)
+    staff = [
+        reverse("surveys:dashboard"),
+        reverse("surveys:sheet_edit", args=[own_sheet.pk]),
+        reverse("surveys:period_workbook", args=[period.pk]),
+        reverse("password_change"),
+        period.plan.get_absolute_url(),  # a public page, seen logged in
+    ]
+    client.force_login(hq_officer)
+    hq = [
+        reverse("surveys:queue", args=[period.pk]),
+        reverse("surveys:report", args=[period.pk, "summary"]),
+    ]
+    for user, urls in ((division_staff, staff), (hq_officer, hq)):
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            control = {part.strip() for part in response["Cache-Control"].split(",")}
+            assert {"private", "no-store"} <= control, url
+
+
+def test_public_pages_stay_cacheable_for_citizens(client, seed_plan):
+    response = client.get(seed_plan.get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_staff_change_their_own_password(client, division_staff):
+    client.force_login(division_staff)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw",
+            "new_password1": "kaikaku-2026-aki",
+            "new_password2": "kaikaku-2026-aki",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change_done")
+    assert "パスワードを変更しました" in text(client.get(response["Location"]))
+    client.logout()
+    assert log_in(client, "kyodo", "kaikaku-2026-aki").status_code == 302

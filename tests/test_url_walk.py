@@ -108,6 +108,8 @@ URLS = [
     ("set_language", (), everyone(302)),  # GET redirects back and switches nothing
     ("login", (), everyone(200)),
     ("logout", (), everyone(405)),
+    ("password_change", (), [LOGIN, *[200] * (len(ROLES) - 1)]),
+    ("password_change_done", (), [LOGIN, *[200] * (len(ROLES) - 1)]),
     # Public pages.
     ("public:plan_list", (), everyone(200)),
     ("public:accessibility", (), everyone(200)),
