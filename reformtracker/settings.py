@@ -235,6 +235,9 @@ UPLOAD_MAX_PART_BYTES = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # An upload waits here between its preview and the confirmation.
 UPLOAD_HOLD_DIR = VAR_DIR / "uploads"
+# Previews one user may keep waiting for confirmation at once (two browser
+# tabs, say); a new one deletes that user's oldest beyond it.
+UPLOAD_HOLDS_PER_USER = 3
 
 # django-import-export (flat lists in the admin): all or nothing, only for those
 # who may add the model, uploads kept under var/ between preview and confirm.

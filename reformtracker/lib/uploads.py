@@ -370,24 +370,48 @@ class HeldUpload:
 
 
 def _hold(request, upload, kind: str) -> str:
-    """Keep an upload until it is confirmed; return the token that names it."""
+    """Keep an upload until it is confirmed; return the token that names it.
+
+    Each user holds at most UPLOAD_HOLDS_PER_USER files: making a new hold
+    deletes that user's oldest beyond it, so nobody fills the disk.
+    """
     folder = Path(settings.UPLOAD_HOLD_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in folder.glob("*.xlsx"):
-        if now - old.stat().st_mtime > HOLD_SECONDS:
-            old.unlink(missing_ok=True)
+    clear_expired_holds()
+    own = sorted(folder.glob(f"{request.user.pk}-*.xlsx"), key=_age, reverse=True)
+    for old in own[: max(len(own) - settings.UPLOAD_HOLDS_PER_USER + 1, 0)]:
+        old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
     upload.seek(0)
-    (folder / f"{token}.xlsx").write_bytes(upload.read())
+    _held_path(request, token).write_bytes(upload.read())
     request.session[f"upload:{token}"] = {"kind": kind, "name": upload.name}
     return token
+
+
+def clear_expired_holds() -> int:
+    """Delete the held uploads older than HOLD_SECONDS; return how many."""
+    folder = Path(settings.UPLOAD_HOLD_DIR)
+    expired = [path for path in folder.glob("*.xlsx") if _age(path) > HOLD_SECONDS]
+    for path in expired:
+        path.unlink(missing_ok=True)
+    return len(expired)
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:  # deleted meanwhile by another request
+        return 0.0
+
+
+def _held_path(request, token: str) -> Path:
+    return Path(settings.UPLOAD_HOLD_DIR) / f"{request.user.pk}-{token}.xlsx"
 
 
 def _held(request, token: str, kind: str) -> SimpleUploadedFile:
     """The upload kept under `token` by this session, as a file to read again."""
     meta = request.session.get(f"upload:{token}")
-    path = Path(settings.UPLOAD_HOLD_DIR) / f"{token}.xlsx"
+    path = _held_path(request, token)
     if not meta or meta["kind"] != kind or not path.exists():
         raise UploadRejected(
             _("The uploaded file is no longer available; upload it again.")
@@ -397,4 +421,4 @@ def _held(request, token: str, kind: str) -> SimpleUploadedFile:
 
 def _release(request, token: str) -> None:
     request.session.pop(f"upload:{token}", None)
-    (Path(settings.UPLOAD_HOLD_DIR) / f"{token}.xlsx").unlink(missing_ok=True)
+    _held_path(request, token).unlink(missing_ok=True)

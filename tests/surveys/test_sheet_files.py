@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import zipfile
 from urllib.parse import unquote
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import ngettext
@@ -619,3 +621,47 @@ def test_worksheet_xml_cut_short_is_refused_with_400(
     before, after = (gettext(UNREADABLE) % {"error": "|"}).split("|")
     error = soup(response).find(id="upload-error").p.get_text()
     assert error.startswith(before) and error.endswith(after), error
+
+
+# Held uploads: bounded per user, expired ones cleared
+
+
+def previewed(client, division_staff, period, text: str):
+    """The preview page of an upload of a filled workbook."""
+    workbook = download(client, division_staff, period)
+    fill(workbook, "No.1", "done_text", text)
+    return upload(client, period, as_upload(workbook))
+
+
+def token_of(preview) -> str:
+    return soup(preview).select_one("#confirm input[name=token]")["value"]
+
+
+def test_a_users_new_preview_deletes_their_oldest_beyond_the_limit(
+    client, settings, tmp_path, division_staff, open_fy2018
+):
+    settings.UPLOAD_HOLDS_PER_USER = 2
+    previews = [
+        previewed(client, division_staff, open_fy2018, f"記入{n}") for n in range(3)
+    ]
+    held = sorted(path.name for path in tmp_path.glob("*.xlsx"))
+    assert held == sorted(
+        f"{division_staff.pk}-{token_of(preview)}.xlsx" for preview in previews[1:]
+    )
+    # The deleted preview can no longer be confirmed; the newest still can.
+    response = confirm(client, open_fy2018, previews[0])
+    assert response.status_code == 400
+    assert "もう一度アップロードしてください" in text(response)
+    assert confirm(client, open_fy2018, previews[2]).status_code == 302
+
+
+def test_clear_held_uploads_deletes_only_expired_ones(tmp_path, settings):
+    fresh, stale = tmp_path / "1-fresh.xlsx", tmp_path / "1-stale.xlsx"
+    for path in (fresh, stale):
+        path.write_bytes(b"PK")
+    day_ago = time.time() - 25 * 60 * 60
+    os.utime(stale, (day_ago, day_ago))
+    out = io.StringIO()
+    call_command("clear_held_uploads", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 expired uploads."
+    assert [path.name for path in tmp_path.iterdir()] == ["1-fresh.xlsx"]
