@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,6 +55,11 @@ class Grade(models.Model):
         _("colour"),
         max_length=7,
         default="#767676",
+        validators=[
+            RegexValidator(
+                r"^#[0-9A-Fa-f]{6}$", _("Give the colour as # and six hex digits.")
+            )
+        ],
         help_text=_("A hex colour such as #259d63, used beside the code, never alone."),
     )
     reason_required = models.BooleanField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -127,6 +128,13 @@ class Item(models.Model):
     number = models.CharField(
         _("number"),
         max_length=20,
+        validators=[
+            # The number is a segment of the item's address.
+            RegexValidator(
+                r"^[^/\\\s\x00-\x1f\x7f]*$",
+                _("A number cannot hold “/”, “\\”, spaces or line breaks."),
+            )
+        ],
         help_text=_("As the plan writes it: 2, 2-1 or 2-1~5."),
     )
     title = models.CharField(_("title"), max_length=300)

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from decimal import InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from plans.workbook.schema import NO
@@ -129,7 +130,13 @@ def read_cell(column: Column, cell):
         if column.required:
             raise CellRefused(_("This cell is required."))
         return [] if column.kind == "list" else column.default
-    return PARSERS[column.kind](text, raw)
+    value = PARSERS[column.kind](text, raw)
+    for validator in column.validators:
+        try:
+            validator(value)
+        except ValidationError as error:
+            raise CellRefused(" ".join(error.messages)) from error
+    return value
 
 
 def too_long(column: Column, value) -> str | None:

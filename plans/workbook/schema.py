@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.validators import MaxLengthValidator
+
 from plans.models import City
 from plans.models import Division
 from plans.models import Grade
@@ -55,6 +57,8 @@ class Column:
     optional: bool = False
     # Written by the export for the import, not for people to edit.
     hidden: bool = False
+    # The model field's own checks, such as the characters an item number allows.
+    validators: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,9 @@ def field_column(
     taken = {
         "max_length": model_field.max_length,
         "required": not model_field.blank and not model_field.has_default(),
+        "validators": tuple(
+            v for v in model_field.validators if not isinstance(v, MaxLengthValidator)
+        ),
     }
     if model_field.has_default():
         taken["default"] = model_field.get_default()

@@ -7,6 +7,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -278,6 +279,7 @@ def append_row(sheet: str, values: list):
 BAD_WORKBOOKS = {
     "missing column": (delete_column("取組項目", "分野"), "シート「取組項目」1行目の列「分野」: この列がありません。"),
     "unknown division": (set_cell("取組項目", "43", "所管課", "政策課、存在しない課"), "シート「取組項目」61行目の列「所管課」: シート「所管課」に「存在しない課」という課がありません。"),
+    "item number with a slash": (set_cell("取組項目", "2", "番号", "2/3"), "シート「取組項目」3行目の列「番号」: 番号には「/」「\\」、空白、改行を使えません。"),
     "duplicate item number": (set_cell("取組項目", "2", "番号", "1"), "シート「取組項目」3行目の列「番号」: 「1」は2行目にもあります。重複しています。"),
     "duplicate grade": (append_row("評価区分", ["S", "もう一つのS", "", "#123456", ""]), "シート「評価区分」5行目の列「記号」: 「S」は2行目にもあります。重複しています。"),
     "wrong reason flag of a grade": (set_cell("評価区分", "S", "理由必須", "たぶん"), "シート「評価区分」2行目の列「理由必須」: 「たぶん」は○または×ではありません。"),
@@ -412,3 +414,26 @@ def test_only_administrators_import(client, hq_officer, seed_plan):
     response = client.get(reverse("admin:plans_plan_import"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        (Item, "number", "1/2"),
+        (Item, "number", "1\nBcc: x@example.com"),
+        (Grade, "colour", "red"),
+        (Grade, "colour", "</style><script>"),
+        (Grade, "colour", "#12345g"),
+    ],
+)
+def test_item_numbers_and_grade_colours_are_validated_where_they_enter(
+    seed_plan, model, field, value
+):
+    """The admin's forms run these model checks; the plan workbook runs them per cell."""
+    record = model.objects.filter(
+        **({"plan": seed_plan} if model is Item else {"scale": seed_plan.rating_scale})
+    ).first()
+    setattr(record, field, value)
+    with pytest.raises(ValidationError) as refused:
+        record.full_clean()
+    assert field in refused.value.message_dict
