@@ -319,13 +319,19 @@ def test_a_year_of_the_other_shape(client, other_plan):
     assert [v for v in rows[-2] if v] == ["取組状況", "所管課"]
 
 
-def test_statuses_round_trip_through_the_excel_file(client, other_plan):
+def staff_download(client, plan: Plan):
+    """FY2024 opened by HQ, and the sheets workbook 職員課's staff download, logged in."""
     hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
     staff = make_user("shokuin", divisions=["職員課"], city="架空市")
-    period = open_fy2024(other_plan, by=hq)
+    period = open_fy2024(plan, by=hq)
     client.force_login(staff)
     response = client.get(reverse("surveys:period_workbook", args=[period.pk]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return period, book
+
+
+def test_statuses_round_trip_through_the_excel_file(client, other_plan):
+    period, book = staff_download(client, other_plan)
     assert book.sheetnames == ["No.1", "_meta"]
     rows = {
         row.activity: row.pk
@@ -375,12 +381,7 @@ def test_upload_changes_only_the_fields_the_plan_form_has(
     client, other_plan, field, value
 ):
     """`_meta` rows for fields the plan does not use are refused, and nothing is saved."""
-    hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
-    staff = make_user("shokuin", divisions=["職員課"], city="架空市")
-    period = open_fy2024(other_plan, by=hq)
-    client.force_login(staff)
-    response = client.get(reverse("surveys:period_workbook", args=[period.pk]))
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    period, book = staff_download(client, other_plan)
     worksheet, pk, version, _name, _cell = list(book["_meta"].values)[1]
     book["_meta"].append([worksheet, pk, version, field, "A40"])
     book[worksheet]["A40"] = value
