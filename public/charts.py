@@ -170,35 +170,32 @@ def area_chart(progress: PlanProgress) -> StackedBars:
         _("Share of each rating by policy area, %(period)s")
         % {"period": period_label(progress.period)},
         progress.grades,
-        [(str(a.area), a.counts, a.unrated) for a in progress.areas],
+        [(a.path_label, a.counts, a.unrated) for a in progress.areas],
     )
 
 
 def period_tallies(
     progress: PlanProgress, periods: list[Period]
 ) -> list[tuple[Period, list[int], int]]:
-    """Per period, the counts per grade and the unrated, counted as the plan page counts.
+    """Per period, the items by their one rating and the unrated, as the plan page counts.
 
     Items count once in each area they are listed in; sub-items do not count,
     nor does an ended or merged item in a period it has no sheet in. One
     query whatever the plan's size, reading ids only.
     """
-    plan = progress.plan
     listings = Counter(
         (row.item.sheet_item_id, row.item.has_ended)
         for area in progress.areas
         for row in area.rows
     )
-    results = period_results(plan, periods)
+    results = period_results(progress.plan, periods)
     tallies = []
     for period in periods:
         tally: Counter = Counter()
         for (item_id, ended), times in listings.items():
-            grade_ids = results.get((item_id, period.pk))
-            if grade_ids is None and ended:
+            if (item_id, period.pk) not in results and ended:
                 continue
-            for grade_id in grade_ids or [None]:
-                tally[grade_id] += times
+            tally[results.get((item_id, period.pk))] += times
         tallies.append(
             (period, [tally[grade.pk] for grade in progress.grades], tally[None])
         )
@@ -207,22 +204,36 @@ def period_tallies(
 
 def period_results(
     plan: Plan, periods: list[Period]
-) -> dict[tuple[int, int], list[int | None]]:
-    """The grade ids each sheet of the periods counts as, by (item id, period id).
+) -> dict[tuple[int, int], int | None]:
+    """The grade id of each item's one rating in the periods, by (item id, period id).
 
-    One grade a sheet, or one a schedule row's status; a sheet without
-    statuses counts as one not rated, as `result_grades` counts it.
+    The same rating as `item_status`, from ids alone: for a plan that rates
+    schedule rows, the status its rule takes from the rows (in row order).
     """
-    if plan.rates_schedule_rows:
-        grade_field = "statuses__grade_id"
-    else:
-        grade_field = "hq_grade_id" if plan.second_round else "division_grade_id"
-    results: dict[tuple[int, int], list[int | None]] = {}
-    for item_id, period_id, grade_id in SurveySheet.objects.filter(
-        period__in=periods
-    ).values_list("item_id", "period_id", grade_field):
-        results.setdefault((item_id, period_id), []).append(grade_id)
-    return results
+    sheets = SurveySheet.objects.filter(period__in=periods)
+    if not plan.rates_schedule_rows or plan.division_sets_item_status:
+        grade_field = "division_grade_id"
+        if plan.second_round and not plan.rates_schedule_rows:
+            grade_field = "hq_grade_id"
+        return {
+            (item_id, period_id): grade_id
+            for item_id, period_id, grade_id in sheets.values_list(
+                "item_id", "period_id", grade_field
+            )
+        }
+    order = dict(plan.rating_scale.grades.values_list("pk", "order"))
+    rows: dict[tuple[int, int], list[int]] = {}
+    for item_id, period_id, grade_id in sheets.order_by(
+        "statuses__schedule_row__order"
+    ).values_list("item_id", "period_id", "statuses__grade_id"):
+        rated = rows.setdefault((item_id, period_id), [])
+        if grade_id is not None:
+            rated.append(grade_id)
+    latest = plan.item_status_rule == Plan.ItemStatusRule.LATEST
+    return {
+        key: (rated[-1] if latest else max(rated, key=order.get)) if rated else None
+        for key, rated in rows.items()
+    }
 
 
 def trend_chart(

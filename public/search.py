@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import replace
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,7 @@ class PlanSearchForm(forms.Form):
         )
         grades = [(g.code, f"{g.code} {g.label}") for g in progress.grades]
         if progress.plan.rates_schedule_rows:
-            self.fields["grade"].label = _("Status")
+            self.fields["grade"].label = _("Status of the item")
         self.fields["grade"].choices = every + grades + [(NOT_RATED, _("Not rated"))]
         if not progress.period:
             # Nothing is published: there are no ratings to filter by.
@@ -112,11 +113,9 @@ class PlanSearchForm(forms.Form):
                     ]
                     itself = self._matches(row, terms, criteria)
                     if itself or subs:
-                        rows.append(ItemRow(row.item, row.sheet, subs, row.grades))
+                        rows.append(replace(row, sub_items=subs))
                         matched += itself + len(subs)
-            shown.append(
-                AreaProgress(area.area, area.depth, rows, area.counts, area.unrated)
-            )
+            shown.append(replace(area, rows=rows))
         return PlanResults(with_ancestors(shown), matched=matched)
 
     def _matches(self, row: ItemRow, terms: list[str], criteria) -> bool:
@@ -127,8 +126,7 @@ class PlanSearchForm(forms.Form):
             return False
         grade = criteria.get("grade")
         if grade:
-            codes = {g.code if g else NOT_RATED for g in row.grades}
-            if grade not in codes:
+            if grade != (row.status.code if row.status else NOT_RATED):
                 return False
         tag = criteria.get("tag")
         if tag and not TAGS[tag][1](item):

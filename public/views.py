@@ -134,7 +134,7 @@ def plan_results(request, city: str, plan_id: int, fmt: str):
             opendata.to_json(plan, records), json_dumps_params={"ensure_ascii": False}
         )
     response = HttpResponse(
-        opendata.to_csv(records), content_type="text/csv; charset=utf-8"
+        opendata.to_csv(plan, records), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = (
         f'attachment; filename="reformtracker-plan-{plan.pk}.csv"'

@@ -25,12 +25,17 @@ def published_periods(plan: Plan) -> list[Period]:
 
 @dataclass
 class ItemRow:
-    """An item with its sheet in a period and the result: one grade, or one per schedule row."""
+    """An item with its sheet in a period and the result.
+
+    `status` is the item's one rating; `grades` what the sheet rates: the same
+    one grade, or a status per schedule row when the plan rates rows.
+    """
 
     item: Item
     sheet: SurveySheet | None
     sub_items: list[ItemRow] = field(default_factory=list)
     grades: list[Grade | None] = field(default_factory=list)
+    status: Grade | None = None
 
     @property
     def counted(self) -> bool:
@@ -42,8 +47,17 @@ class ItemRow:
         return self.sheet is not None or not self.item.has_ended
 
 
+def item_row(plan: Plan, item: Item, sheet: SurveySheet | None) -> ItemRow:
+    return ItemRow(
+        item,
+        sheet,
+        grades=result_grades(plan, sheet),
+        status=item_status(plan, sheet),
+    )
+
+
 def result_grades(plan: Plan, sheet: SurveySheet | None) -> list[Grade | None]:
-    """What a sheet counts as: the plan's result grade, or each schedule row's status.
+    """What a sheet rates: the plan's result grade, or each schedule row's status.
 
     Needs `sheet.status_list` (statuses in row order) when the plan rates rows.
     """
@@ -52,6 +66,29 @@ def result_grades(plan: Plan, sheet: SurveySheet | None) -> list[Grade | None]:
     if plan.rates_schedule_rows:
         return [status.grade for status in sheet.status_list] or [None]
     return [plan.result_grade(sheet)]
+
+
+def item_status(plan: Plan, sheet: SurveySheet | None) -> Grade | None:
+    """The item's one rating in the sheet's period, wherever an item has one.
+
+    The plan's result grade; for a plan that rates schedule rows, the status
+    its rule gives: that of the row furthest behind (the last grade of the
+    scale among the rows'), of the last rated row, or the one the division
+    gives the item. Needs `sheet.status_list` as `result_grades` does.
+    """
+    if sheet is None:
+        return None
+    if not plan.rates_schedule_rows:
+        return plan.result_grade(sheet)
+    rule = plan.item_status_rule
+    if rule == Plan.ItemStatusRule.DIVISION:
+        return sheet.division_grade
+    rated = [status.grade for status in sheet.status_list if status.grade]
+    if not rated:
+        return None
+    if rule == Plan.ItemStatusRule.LATEST:
+        return rated[-1]
+    return max(rated, key=lambda grade: grade.order)
 
 
 def with_statuses(sheets, plan: Plan):
@@ -70,16 +107,63 @@ def with_statuses(sheets, plan: Plan):
 
 
 @dataclass
-class AreaProgress:
-    area: PolicyArea
-    depth: int
-    rows: list[ItemRow]
+class Tally:
+    """Counts per grade of the plan's scale, and of those not rated."""
+
     counts: list[int]
-    unrated: int
+    unrated: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts) + self.unrated
+
+    def add(self, other: Tally) -> None:
+        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        self.unrated += other.unrated
+
+
+def tally(grades: list[Grade], results) -> Tally:
+    counted = Counter(grade.pk if grade else None for grade in results)
+    return Tally([counted[g.pk] for g in grades], counted[None])
+
+
+@dataclass
+class AreaProgress:
+    """An area's items and, rolled up over the areas below it, their counts.
+
+    `items` counts items by their one rating; `rows`, for a plan that rates
+    schedule rows, counts the rows by status.
+    """
+
+    area: PolicyArea
+    path: list[PolicyArea]  # from the top-level area down to this one
+    rows: list[ItemRow]
+    items: Tally
+    schedule_rows: Tally | None
+    has_sub_areas: bool = False
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) - 1
+
+    @property
+    def counts(self) -> list[int]:
+        return self.items.counts
+
+    @property
+    def unrated(self) -> int:
+        return self.items.unrated
 
     @property
     def item_count(self) -> int:
-        return sum(1 for row in self.rows if row.counted)
+        return self.items.total
+
+    @property
+    def path_label(self) -> str:
+        """The area under its parents: "Ⅰ › 1. › (1) 定員の適正化"."""
+        return " › ".join(
+            [*(a.number or a.name for a in self.path[:-1]), str(self.area)]
+        )
 
 
 @dataclass
@@ -90,18 +174,40 @@ class PlanProgress:
     areas: list[AreaProgress]
 
     @property
+    def top_areas(self) -> list[AreaProgress]:
+        return [a for a in self.areas if a.depth == 0]
+
+    @property
+    def nested(self) -> bool:
+        return any(a.depth for a in self.areas)
+
+    @property
+    def items(self) -> Tally:
+        total = Tally([0] * len(self.grades))
+        for area in self.top_areas:
+            total.add(area.items)
+        return total
+
+    @property
+    def schedule_rows(self) -> Tally | None:
+        if not self.plan.rates_schedule_rows:
+            return None
+        total = Tally([0] * len(self.grades))
+        for area in self.top_areas:
+            total.add(area.schedule_rows)
+        return total
+
+    @property
     def total_counts(self) -> list[int]:
-        return [
-            sum(column) for column in zip(*(a.counts for a in self.areas), strict=True)
-        ]
+        return self.items.counts
 
     @property
     def total_unrated(self) -> int:
-        return sum(a.unrated for a in self.areas)
+        return self.items.unrated
 
     @property
     def total_items(self) -> int:
-        return sum(a.item_count for a in self.areas)
+        return self.items.total
 
 
 def sheets_by_item_and_period(
@@ -119,14 +225,23 @@ def sheets_by_item_and_period(
     return {(sheet.item_id, sheet.period_id): sheet for sheet in sheets}
 
 
+def area_path(area: PolicyArea, areas: dict[int, PolicyArea]) -> list[PolicyArea]:
+    """The area and the areas above it, top first, from the plan's areas by id."""
+    path = [area]
+    while path[0].parent_id and len(path) <= len(areas):
+        path.insert(0, areas[path[0].parent_id])
+    return path
+
+
 def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     """Each area's items with their ratings in the period (none: no ratings).
 
-    A re-listed item (再掲) shows and counts its source's rating, so it is
-    counted in both areas, as the plan's own count tables do. Sub-items are
-    listed under their parent and not counted: a parent's rating is its own.
-    An ended or merged item counts only in the periods it has a sheet in.
-    Callers choose the period, and so decide whether unpublished ones show.
+    An area's counts include those of the areas below it. A re-listed item
+    (再掲) shows and counts its source's rating, so it is counted in both
+    areas, as the plan's own count tables do. Sub-items are listed under
+    their parent and not counted: a parent's rating is its own. An ended or
+    merged item counts only in the periods it has a sheet in. Callers choose
+    the period, and so decide whether unpublished ones show.
     """
     grades = list(plan.rating_scale.grades.all())
     sheets = {}
@@ -140,32 +255,37 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     rows = {}
     # Through the plan, so that each item knows it (and its city) for its address.
     for item in plan.items.for_plan_page(plan):
-        sheet = sheets.get(item.sheet_item_id)
-        rows[item.pk] = ItemRow(item, sheet, grades=result_grades(plan, sheet))
+        rows[item.pk] = item_row(plan, item, sheets.get(item.sheet_item_id))
     by_area: dict[int, list[ItemRow]] = {}
     for row in rows.values():
         if row.item.parent_id:
             rows[row.item.parent_id].sub_items.append(row)
         else:
             by_area.setdefault(row.item.area_id, []).append(row)
-    areas = []
-    all_areas = list(plan.areas.all())
-    depths: dict[int, int] = {}
-    for area in all_areas:
-        depths[area.pk] = depths[area.parent_id] + 1 if area.parent_id else 0
-        area_rows = by_area.get(area.pk, [])
-        results = [grade for row in area_rows if row.counted for grade in row.grades]
-        tally = Counter(grade.pk for grade in results if grade)
-        areas.append(
-            AreaProgress(
-                area=area,
-                depth=depths[area.pk],
-                rows=area_rows,
-                counts=[tally[g.pk] for g in grades],
-                unrated=sum(1 for grade in results if grade is None),
-            )
+    all_areas = {area.pk: area for area in plan.areas.all()}
+    areas = {}
+    for area in all_areas.values():
+        counted = [row for row in by_area.get(area.pk, []) if row.counted]
+        areas[area.pk] = AreaProgress(
+            area=area,
+            path=area_path(area, all_areas),
+            rows=by_area.get(area.pk, []),
+            items=tally(grades, [row.status for row in counted]),
+            schedule_rows=tally(grades, [g for row in counted for g in row.grades])
+            if plan.rates_schedule_rows
+            else None,
         )
-    return PlanProgress(plan=plan, period=period, grades=grades, areas=areas)
+    # Deepest first, so that each area adds its whole subtree to its parent.
+    for progress in sorted(areas.values(), key=lambda a: -a.depth):
+        parent = areas.get(progress.area.parent_id)
+        if parent:
+            parent.has_sub_areas = True
+            parent.items.add(progress.items)
+            if progress.schedule_rows:
+                parent.schedule_rows.add(progress.schedule_rows)
+    return PlanProgress(
+        plan=plan, period=period, grades=grades, areas=list(areas.values())
+    )
 
 
 @dataclass
@@ -227,7 +347,7 @@ def item_report(item: Item) -> ItemReport:
         )
     ):
         sheet = next(iter(sub.latest_sheets), None)
-        sub_items.append(ItemRow(sub, sheet, grades=result_grades(plan, sheet)))
+        sub_items.append(item_row(plan, sub, sheet))
     return ItemReport(
         item=item,
         source=source,

@@ -48,8 +48,8 @@ def open_period(
 ) -> Period:
     """Open a period and create a sheet for every item and sub-item.
 
-    P is carried from the item's A in the previous period, or from the plan's
-    schedule for the year when there is none. Re-listed items share their
+    P, if the plan asks for it, is carried from the item's A in the previous
+    period, or from the plan's schedule for the year when there is none. Re-listed items share their
     source's sheet, so they get none; nor do ended or merged items, whose
     earlier sheets stay. Every indicator gets an empty actual.
     """
@@ -64,10 +64,13 @@ def open_period(
         .filter(relisted_from=None)
         .prefetch_related("schedule_rows", "indicators")
     )
+    asks_for_plan = "plan_text" in dict(plan.text_fields)
     sheets = []
     values = []
     for item in items:
-        plan_text = carried.get(item.pk) or _planned_text(item, fiscal_year)
+        plan_text = ""
+        if asks_for_plan:
+            plan_text = carried.get(item.pk) or _planned_text(item, fiscal_year)
         sheets.append(SurveySheet(item=item, period=period, plan_text=plan_text))
         values += [
             IndicatorValue(indicator=i, period=period) for i in item.indicators.all()

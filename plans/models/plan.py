@@ -32,6 +32,13 @@ class Plan(models.Model):
         ITEM = "item", _("Each item")
         SCHEDULE_ROW = "schedule_row", _("Each schedule row")
 
+    class ItemStatusRule(models.TextChoices):
+        """How a plan rated per schedule row gives each item one status."""
+
+        WORST = "worst", _("The status of its row furthest behind")
+        LATEST = "latest", _("The status of its last rated row")
+        DIVISION = "division", _("A status the division gives the item")
+
     city = models.ForeignKey(
         City, models.PROTECT, related_name="plans", verbose_name=_("city")
     )
@@ -84,12 +91,43 @@ class Plan(models.Model):
             "to each row of the item's schedule."
         ),
     )
+    item_status_rule = models.CharField(
+        _("status of an item"),
+        max_length=10,
+        choices=ItemStatusRule,
+        default=ItemStatusRule.WORST,
+        help_text=_(
+            "For plans rated per schedule row: the one status an item has in "
+            "filters, charts and open data, and in the counts of items."
+        ),
+    )
     second_round = models.BooleanField(
         _("second round by HQ"),
         default=True,
         help_text=_(
             "Whether the reform HQ rates each sheet again after the division; "
             "without it the division's rating is the result."
+        ),
+    )
+    purpose_label = models.CharField(
+        _("label of an item's purpose"),
+        max_length=40,
+        blank=True,
+        help_text=_("As the plan calls it; empty for 目的・ねらい."),
+    )
+    content_label = models.CharField(
+        _("label of an item's content"),
+        max_length=40,
+        blank=True,
+        help_text=_("As the plan calls it; empty for 取組内容."),
+    )
+    reason_label = models.CharField(
+        _("label of the division's reason"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "What the reason for a division's rating or status is called, such as "
+            "未着手・中止の理由; empty for 理由."
         ),
     )
     previous_plan = models.ForeignKey(
@@ -157,6 +195,26 @@ class Plan(models.Model):
     def text_fields(self) -> list[tuple[str, str]]:
         """(field, label) of each text the plan's sheets use, in order."""
         return [(text.field, label or text.label) for text, label in self.sheet_texts()]
+
+    @property
+    def purpose_heading(self) -> str:
+        return self.purpose_label or _("Purpose")
+
+    @property
+    def content_heading(self) -> str:
+        return self.content_label or _("Content")
+
+    @property
+    def reason_heading(self) -> str:
+        return self.reason_label or _("Reason")
+
+    @property
+    def division_sets_item_status(self) -> bool:
+        """Whether a plan rated per row asks the division for the item's status too."""
+        return (
+            self.rates_schedule_rows
+            and self.item_status_rule == self.ItemStatusRule.DIVISION
+        )
 
     @property
     def rates_schedule_rows(self) -> bool:

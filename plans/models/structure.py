@@ -44,6 +44,7 @@ def key_field() -> models.CharField:
 class PolicyArea(models.Model):
     """A policy area (分野) of a plan; areas may nest under other areas."""
 
+    key = key_field()
     plan = models.ForeignKey(
         Plan, models.CASCADE, related_name="areas", verbose_name=_("plan")
     )

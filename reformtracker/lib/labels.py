@@ -68,8 +68,3 @@ def item_ref(item, numbered: bool) -> str:
 def item_heading(item, numbered: bool) -> str:
     """An item's number and title, or its title alone if the plan has no numbers."""
     return f"No.{item.number} {item.title}" if numbered else item.title
-
-
-def grade_codes(grades, missing: str = "－") -> str:
-    """Grades run together as their codes, "－" for a missing one: "○○△"."""
-    return "".join(grade.code if grade else missing for grade in grades)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reformtracker.lib import xlsx
-from reformtracker.lib.labels import grade_codes
+from reformtracker.lib.labels import item_ref
 
 
 def put_title(ws, text: str, columns: int) -> None:
@@ -21,12 +21,45 @@ def put_title(ws, text: str, columns: int) -> None:
     ws.row_dimensions[1].height = 24
 
 
-def put_grades(ws, row: int, column: int, grades: list) -> None:
-    """One grade in its colour, or several (one per schedule row) as codes: "○○△"."""
-    if len(grades) == 1:
-        xlsx.put_grade(ws, row, column, grades[0])
+def put_rating(ws, row: int, column: int, rating) -> None:
+    """A grade in its colour, or a text such as each schedule row's status."""
+    if isinstance(rating, str):
+        xlsx.put(ws, row, column, rating)
     else:
-        xlsx.put(ws, row, column, grade_codes(grades), alignment=xlsx.CENTER)
+        xlsx.put_grade(ws, row, column, rating)
+
+
+def put_item_status(ws, row: int, column: int, item_row) -> None:
+    """The item's one rating in its colour; under it, each schedule row's status."""
+    rows = row_statuses(item_row.sheet)
+    if not rows:
+        xlsx.put_grade(ws, row, column, item_row.status)
+        return
+    status = item_row.status
+    xlsx.put(
+        ws,
+        row,
+        column,
+        f"{status.code if status else '－'}\n{rows}",
+        font=xlsx.grade_font(status.colour) if status else xlsx.FONT,
+    )
+
+
+def row_statuses(sheet, separator: str = "\n", colon: str = "：") -> str:
+    """Each schedule row's status after its row: "研修計画の策定：◎" a line.
+
+    "" when the sheet has no statuses (its plan rates items). A row without
+    an activity is named by its place: 工程2.
+    """
+    return separator.join(
+        f"{schedule_row_label(status.schedule_row, n)}{colon}"
+        f"{status.grade.code if status.grade else '－'}"
+        for n, status in enumerate(getattr(sheet, "status_list", []), start=1)
+    )
+
+
+def schedule_row_label(schedule_row, n: int) -> str:
+    return schedule_row.activity or f"工程{n}"
 
 
 def tags_text(item) -> str:
@@ -40,7 +73,7 @@ def divisions_text(item, separator: str = "、") -> str:
 
 
 def relisting_text(item) -> str:
-    """【No.15の再掲】 for a re-listed item, "" for any other."""
+    """【No.15の再掲】 for a re-listed item (【…の再掲】 with the title if unnumbered)."""
     if not item.relisted_from:
         return ""
-    return f"【No.{item.relisted_from.number}の再掲】"
+    return f"【{item_ref(item.relisted_from, item.plan.numbered_items)}の再掲】"

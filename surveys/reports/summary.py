@@ -11,9 +11,10 @@ from reformtracker.lib.labels import period_label
 from surveys.progress import ItemRow
 from surveys.progress import plan_progress
 from surveys.reports.cells import divisions_text
-from surveys.reports.cells import put_grades
+from surveys.reports.cells import put_rating
 from surveys.reports.cells import put_title
 from surveys.reports.cells import relisting_text
+from surveys.reports.cells import row_statuses
 from surveys.reports.cells import tags_text
 
 SUMMARY_HEADERS = [
@@ -28,15 +29,18 @@ SUMMARY_HEADERS = [
 SUMMARY_WIDTHS = [7, 17, 34, 24, 8, 8, 58]
 
 
-def summary_ratings(plan: Plan) -> list[tuple[str, Callable]]:
-    """The rating columns of the summary: (header, item row → grades to show)."""
+def summary_ratings(plan: Plan) -> list[tuple[str, int, Callable]]:
+    """The rating columns of the summary: (header, width, item row → grade or text)."""
     if plan.rates_schedule_rows:
-        return [("状況", lambda r: r.grades)]
+        return [
+            ("状況", 8, lambda r: r.status),
+            ("工程表の行の状況", 24, lambda r: row_statuses(r.sheet)),
+        ]
     if not plan.second_round:
-        return [("評価", lambda r: [r.sheet.division_grade if r.sheet else None])]
+        return [("評価", 8, lambda r: r.sheet.division_grade if r.sheet else None)]
     return [
-        (SUMMARY_HEADERS[4], lambda r: [r.sheet.division_grade if r.sheet else None]),
-        (SUMMARY_HEADERS[5], lambda r: [r.sheet.hq_grade if r.sheet else None]),
+        (SUMMARY_HEADERS[4], 8, lambda r: r.sheet.division_grade if r.sheet else None),
+        (SUMMARY_HEADERS[5], 8, lambda r: r.sheet.hq_grade if r.sheet else None),
     ]
 
 
@@ -46,10 +50,14 @@ def summary_workbook(plan: Plan, period: Period) -> bytes:
     lead = 0 if plan.numbered_items else 1  # unnumbered plans have no No. column
     headers = [
         *SUMMARY_HEADERS[lead:4],
-        *(h for h, _get in ratings),
-        SUMMARY_HEADERS[6],
+        *(header for header, _width, _get in ratings),
+        plan.purpose_label or SUMMARY_HEADERS[6],
     ]
-    widths = [*SUMMARY_WIDTHS[lead:4], *([8] * len(ratings)), SUMMARY_WIDTHS[6]]
+    widths = [
+        *SUMMARY_WIDTHS[lead:4],
+        *(width for _header, width, _get in ratings),
+        SUMMARY_WIDTHS[6],
+    ]
     workbook = xlsx.new_workbook()
     ws = workbook.create_sheet("評価一覧")
     put_title(
@@ -65,7 +73,7 @@ def summary_workbook(plan: Plan, period: Period) -> bytes:
             row,
             1,
             len(headers),
-            str(area.area),
+            area.path_label,
             font=xlsx.BOLD,
             fill=xlsx.AREA_FILL,
         )
@@ -90,9 +98,10 @@ def _summary_row(ws, row: int, item_row: ItemRow, ratings, widths, numbered) -> 
     first = 2 if numbered else 1
     for column, text in enumerate(texts[first - 1 :], start=first):
         xlsx.put(ws, row, column, text)
-    for column, (_header, get) in enumerate(ratings, start=len(texts) + 1):
-        put_grades(ws, row, column, get(item_row))
-        texts.append("")
+    for column, (_header, _width, get) in enumerate(ratings, start=len(texts) + 1):
+        rating = get(item_row)
+        put_rating(ws, row, column, rating)
+        texts.append(rating if isinstance(rating, str) else "")
     xlsx.put(ws, row, len(texts) + 1, item.purpose)
     texts.append(item.purpose)
     xlsx.fit_row(ws, row, list(zip(texts, widths, strict=True)))

@@ -82,8 +82,8 @@ def test_table_1_leaves_out_an_item_that_has_ended(seed_plan, fy2018):
         io.BytesIO(reports.counts_workbook(seed_plan, fy2018))
     )
     ws = book["表1 分野別評価"]
-    assert "評価なし" not in [c.value for c in ws[2]]
-    rows = {row[0]: row[1:] for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert "評価なし" not in [c.value for c in ws[3]]
+    rows = {row[0]: row[1:] for row in ws.iter_rows(min_row=4, values_only=True)}
     assert rows["地域協働の推進"] == (0, 6, 0, 6)
     assert rows["合計"] == (0, 42, 0, 42)
 

@@ -28,6 +28,7 @@ from surveys.workflow import open_period
 from surveys.workflow import publish_period
 from tests.conftest import make_user
 from tests.html import soup
+from tests.html import table_rows
 from tests.html import text
 
 HEADINGS = [
@@ -247,15 +248,27 @@ def test_a_year_of_the_other_shape(client, other_plan):
         ("h4", "(1) 人材の育成"),
         ("h2", "Ⅱ 財政運営の改革"),
     ]
+    # 表1 rolls up to every level: items by their status (the worst row's,
+    # △ for the training project), then schedule rows by status.
     counts = soup(page).select_one("#grade-counts")
-    assert [th.get_text(strip=True) for th in counts.select("thead th")][1:5] == [
-        "◎",
-        "○",
-        "△",
-        "×",
+    assert [th.get_text(strip=True) for th in counts.select("thead th.group")] == [
+        "取組項目の状況（件）",
+        "工程表の行の状況（行）",
     ]
-    total = [td.get_text(strip=True) for td in counts.select("tfoot td")]
-    assert total[:4] == ["1", "1", "1", "0"]
+    assert [th.get_text(strip=True) for th in counts.select("thead tr + tr th")] == [
+        *"◎○△×",
+        "項目数",
+        *"◎○△×",
+        "行数",
+    ]
+    assert table_rows(page, "grade-counts") == {
+        "Ⅰ 行政運営の改革": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
+        "1. 組織と人材": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
+        "(1) 人材の育成": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
+        "Ⅱ 財政運営の改革": ["0", "1", "0", "0", "1", "0", "1", "0", "0", "1"],
+        "合計": ["0", "1", "1", "0", "2", "1", "1", "1", "0", "3"],
+    }
+    assert "取組項目 2件、工程表の行 3行" in counts.caption.get_text(" ", strip=True)
     for code in ("S", "A", "B"):
         assert code not in [th.get_text(strip=True) for th in counts.select("th")]
 
@@ -270,23 +283,33 @@ def test_a_year_of_the_other_shape(client, other_plan):
     assert "階層別研修の実施 △ 未着手 講師の確保が遅れた" in body
     for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters", "No.1"]:
         assert word not in body
-    # Its chart counts the statuses of its rows; the plan's chart counts rows per area.
+    # Its chart counts the statuses of its rows; the plan's chart counts the
+    # items per area by their status, each area under its parents.
     item_chart = soup(item_page).find("svg", id="chart-item").desc.get_text()
     assert "◎ 1件、○ 0件、△ 1件、× 0件（計2件）" in item_chart
     area_chart = soup(page).find("svg", id="chart-areas").desc.get_text()
-    assert "(1) 人材の育成: ◎ 1件、○ 0件、△ 1件、× 0件" in area_chart
+    assert "Ⅰ › 1. › (1) 人材の育成: ◎ 0件、○ 0件、△ 1件、× 0件（計1件）" in area_chart
     assert "S " not in area_chart
-    # Filtering by status finds the project with a △ row.
+    # Filtering by status finds the project by its own status, △, not by a row's.
     late = client.get(other_plan.get_absolute_url(), {"grade": "△"})
     assert [a.get_text() for a in soup(late).select(".items-table a")] == [
         training.item.title
     ]
-    assert "状況" in [label.get_text() for label in soup(late).select("form label")]
+    done = client.get(other_plan.get_absolute_url(), {"grade": "◎"})
+    assert soup(done).select(".items-table a") == []
+    assert "取組項目の状況" in [
+        label.get_text() for label in soup(late).select("form label")
+    ]
 
-    # Open data: the statuses in schedule order.
+    # Open data: the item's status, and each row's after the row, in schedule order.
     data = client.get(other_plan.get_absolute_url() + "results.json").json()
-    statuses = {r["item_number"]: r["schedule_statuses"] for r in data["records"]}
-    assert statuses == {"1": "◎|△", "2": "○"}
+    statuses = {
+        r["title"]: (r["item_status"], r["schedule_statuses"]) for r in data["records"]
+    }
+    assert statuses == {
+        "職員研修の充実": ("△", "研修計画の策定:◎|階層別研修の実施:△"),
+        "使用料の見直し": ("○", "使用料の算定方法の検討:○"),
+    }
 
     # The Excel reports: statuses, no S/A/B, no indicators, no second round.
     books = {
@@ -310,7 +333,9 @@ def test_a_year_of_the_other_shape(client, other_plan):
             assert not value.startswith("No."), (name, value)
             for word in KODAIRA_WORDS:
                 assert word not in value, (name, value)
-    assert "状況" in cells["summary"] and "◎△" in cells["summary"]
+    assert "状況" in cells["summary"]
+    assert "研修計画の策定：◎\n階層別研修の実施：△" in cells["summary"]
+    assert "△\n研修計画の策定：◎\n階層別研修の実施：△" in cells["trend"]
     assert "◎（完了）" in cells["counts"]
     sheet = openpyxl.load_workbook(io.BytesIO(books["sheets"]))["No.1"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]

@@ -93,9 +93,12 @@ def test_summary_lists_items_under_their_areas(seed_plan, fy2017):
 
 def test_counts_per_area_and_total(seed_plan, fy2017):
     ws = open_workbook(reports.counts_workbook(seed_plan, fy2017))["表1 分野別評価"]
-    header = [c.value for c in ws[2]]
+    # The unit of every figure in the group's header, the grades under it.
+    assert [c.value for c in ws[2]] == ["分野", "取組項目の評価（件）", *[None] * 3]
+    assert {"A2:A3", "B2:E2"} <= {str(r) for r in ws.merged_cells.ranges}
+    header = [c.value for c in ws[3]]
     assert header == [
-        "分野",
+        None,
         "S（予定以上に進捗）",
         "A（予定どおりに進捗）",
         "B（予定よりも遅れている）",
@@ -103,7 +106,7 @@ def test_counts_per_area_and_total(seed_plan, fy2017):
     ]
     counts = {
         row[0]: row[1:]
-        for row in ws.iter_rows(min_row=3, values_only=True)
+        for row in ws.iter_rows(min_row=4, values_only=True)
         if row[0] in [*AREAS, "合計"]
     }
     assert counts == {
@@ -192,7 +195,7 @@ def test_text_starting_with_equals_stays_text(seed_plan, fy2017):
     ("build", "sheet", "title_rows", "freeze"),
     [
         (reports.summary_workbook, "評価一覧", "$1:$2", "A3"),
-        (reports.counts_workbook, "表1 分野別評価", "$1:$2", "B3"),
+        (reports.counts_workbook, "表1 分野別評価", "$1:$3", "B4"),
         (reports.sheets_workbook, "No.1", "$1:$2", None),
     ],
 )
@@ -205,8 +208,9 @@ def test_ready_to_print(seed_plan, fy2017, build, sheet, title_rows, freeze):
     assert int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows == title_rows
     assert ws.freeze_panes == freeze
-    assert ws.cell(3, 1).font.name == "游ゴシック"
-    assert ws.cell(3, 1).alignment.wrap_text
+    body = ws.cell(int(freeze[1:]) if freeze else 3, 1)  # under the frozen headers
+    assert body.font.name == "游ゴシック"
+    assert body.alignment.wrap_text
     assert all(ws.column_dimensions[letter].width >= 7 for letter in "ABCD")
 
 
@@ -245,7 +249,7 @@ def test_committee_downloads_a_published_period(client, committee_member, fy2017
     disposition = unquote(response["Content-Disposition"])
     assert "第3次行財政再構築プラン_平成29年度下半期_表1_分野別評価.xlsx" in disposition
     ws = open_workbook(b"".join(response.streaming_content)).active
-    assert ws.cell(8, 1).value == "合計" and ws.cell(8, 5).value == 43
+    assert ws.cell(9, 1).value == "合計" and ws.cell(9, 5).value == 43
 
 
 def test_unknown_report_kind_is_not_found(client, hq_officer, fy2017):
