@@ -33,11 +33,14 @@ def division_fields(plan) -> list[str]:
     """The sheet's own fields a division fills in this plan, in the app or in Excel.
 
     The plan's texts, and one rating with its reason unless the plan rates each
-    schedule row (those statuses are fields of their own).
+    schedule row (those statuses are fields of their own; the item's status
+    is one too if the plan has the division give it).
     """
     names = [name for name, _label in plan.text_fields]
     if not plan.rates_schedule_rows:
         names += ["division_grade", "division_reason"]
+    elif plan.division_sets_item_status:
+        names += ["division_grade"]
     return names
 
 
@@ -119,18 +122,24 @@ class SheetForm(forms.Form):
                 status = statuses.get(row.pk)
                 grade_name, reason_name = f"status_{row.pk}", f"status_reason_{row.pk}"
                 self.fields[grade_name] = _grade_field(sheet, row.activity or "—")
-                self.fields[reason_name] = _text_field(SHEET_LABELS["division_reason"])
+                self.fields[reason_name] = _text_field(
+                    plan.reason_label or SHEET_LABELS["division_reason"]
+                )
                 self.fields[reason_name].widget.attrs["rows"] = 2
                 self.initial[grade_name] = status.grade_id if status else None
                 self.initial[reason_name] = status.reason if status else ""
                 self.status_rows.append((row, grade_name, reason_name))
+            if plan.division_sets_item_status:
+                self.fields["division_grade"] = _grade_field(
+                    sheet, _("Status of the item as a whole")
+                )
         else:
             self.fields["division_grade"] = _grade_field(
                 sheet,
                 SHEET_LABELS["division_grade"] if plan.second_round else _("Rating"),
             )
             self.fields["division_reason"] = _text_field(
-                SHEET_LABELS["division_reason"]
+                plan.reason_label or SHEET_LABELS["division_reason"]
             )
         self.indicator_fields = []
         for value in indicator_values:
@@ -259,6 +268,10 @@ class PeriodForm(forms.Form):
             else [Period.Half.WHOLE]
         )
         self.fields["half"].choices = [(h.value, h.label) for h in halves]
+        if plan.cadence == Plan.Cadence.YEARLY:
+            # One period a year: nothing to choose, nothing to call a half.
+            self.fields["half"].widget = forms.HiddenInput()
+            self.fields["half"].initial = Period.Half.WHOLE
 
     def clean_deadline(self) -> datetime.date:
         deadline = self.cleaned_data["deadline"]

@@ -30,6 +30,7 @@ def sheet_history(sheet: SurveySheet) -> list[Change]:
     """Every recorded change to the sheet and its indicator actuals, newest first."""
     changes = []
     previous = None
+    names = field_names(sheet.period.plan)
     records = sheet.history.select_related("history_user").order_by(
         "history_date", "history_id"
     )
@@ -43,10 +44,7 @@ def sheet_history(sheet: SurveySheet) -> list[Change]:
             change = Change(
                 record.history_date,
                 record.history_user,
-                [
-                    str(SurveySheet._meta.get_field(c.field).verbose_name)
-                    for c in delta.changes
-                ],
+                [names.get(c.field) or verbose_name(c.field) for c in delta.changes],
             )
         if previous is None or previous.state != record.state:
             change.state = SurveySheet.State(record.state).label
@@ -55,6 +53,18 @@ def sheet_history(sheet: SurveySheet) -> list[Change]:
         previous = record
     changes += _actual_changes(sheet)
     return sorted(changes, key=lambda c: (c.when, c.rank), reverse=True)
+
+
+def field_names(plan) -> dict[str, str]:
+    """What the plan calls the sheet's fields it names in its own words."""
+    names = {text.field: label for text, label in plan.sheet_texts() if label}
+    if plan.reason_label:
+        names["division_reason"] = plan.reason_label
+    return names
+
+
+def verbose_name(name: str) -> str:
+    return str(SurveySheet._meta.get_field(name).verbose_name)
 
 
 def _actual_changes(sheet: SurveySheet) -> list[Change]:

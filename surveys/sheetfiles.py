@@ -63,12 +63,12 @@ def sheets_workbook_for(user, period: Period) -> bytes:
     codes = [grade.code for grade in plan.rating_scale.grades.all()]
     workbook = xlsx.new_workbook()
     meta = []
-    for sheet in access.visible_sheets(user, reports.sheets_for_workbook(period)):
-        name = reports.sheet_name(sheet.item.number)
+    sheets = list(access.visible_sheets(user, reports.sheets_for_workbook(period)))
+    for sheet, name in zip(sheets, reports.sheet_names(plan, sheets), strict=True):
         ws = workbook.create_sheet(name)
         inputs = reports.write_sheet(ws, plan, period, sheet)
         if sheet.is_fillable:
-            _mark_inputs(ws, inputs, codes)
+            _mark_inputs(ws, inputs, codes, reports.rating_label(plan))
         else:
             note = "この調査票は提出済みまたは締切済みのため、変更できません。"
             xlsx.put_merged(ws, 4, 1, reports.SHEET_COLUMNS, note, border=False)
@@ -87,8 +87,9 @@ def sheets_workbook_for(user, period: Period) -> bytes:
     return xlsx.save(workbook)
 
 
-def _mark_inputs(ws, inputs: dict[str, str], codes: list[str]) -> None:
-    note = "黄色のセルに記入してください。1次評価は一覧から選びます。"
+def _mark_inputs(ws, inputs: dict[str, str], codes: list[str], rating: str) -> None:
+    rating = rating.removesuffix("（C）")
+    note = f"黄色のセルに記入してください。{rating}は一覧から選びます。"
     xlsx.put_merged(ws, 4, 1, reports.SHEET_COLUMNS, note, border=False)
     for coordinate in inputs.values():
         cell = ws[coordinate]
@@ -99,7 +100,7 @@ def _mark_inputs(ws, inputs: dict[str, str], codes: list[str]) -> None:
         formula1='"{}"'.format(",".join(codes)),
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="1次評価",
+        errorTitle=rating,
         error="{}のいずれかを選んでください。".format("、".join(codes)),
     )
     ws.add_data_validation(validation)

@@ -110,6 +110,10 @@ class _Importer:
                 "second_round": p["second_round"],
                 "rating_target": p["rating_target"],
                 "sheet_fields": p["sheet_fields"],
+                "item_status_rule": p["item_status_rule"],
+                "purpose_label": p["purpose_label"],
+                "content_label": p["content_label"],
+                "reason_label": p["reason_label"],
             }
         }
         plans, diffs = sync(Plan, existing, wanted)

@@ -15,6 +15,7 @@ from dataclasses import field
 from plans.models import Plan
 from plans.workbook.schema import NO
 from plans.workbook.schema import SCHEDULE
+from plans.workbook.schema import SCHEDULE_BASE
 from plans.workbook.schema import SHEETS
 from plans.workbook.schema import YES
 from reformtracker.lib.uploads import Problem
@@ -24,8 +25,7 @@ from reformtracker.lib.uploads import Problem
 FIELD_LABELS = {
     **{
         column.key: column.header
-        for sheet in SHEETS
-        for column in sheet.columns
+        for column in (*(c for s in SHEETS for c in s.columns), *SCHEDULE_BASE)
         if column.key not in ("name", "number", "parent", "area", "item", "code")
     },
     "name": "名称",

@@ -19,6 +19,7 @@ from plans.models import Plan
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import CADENCES
 from plans.workbook.schema import ITEM_STATES
+from plans.workbook.schema import ITEM_STATUS_RULES
 from plans.workbook.schema import ITEMS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import RATING_TARGETS
@@ -88,6 +89,13 @@ def check_plan(problem: Report, row: int, plan: dict, by=None) -> None:
     if target not in RATING_TARGETS:
         fault("rating_target", _("Write 項目 or 工程表の行."))
     plan["rating_target"] = RATING_TARGETS.get(target, Plan.RatingTarget.ITEM)
+    rule = plan.get("item_status_rule") or "最も遅れている行"
+    if rule not in ITEM_STATUS_RULES:
+        fault(
+            "item_status_rule",
+            _("Write 最も遅れている行, 最後に記入した行 or 所管課が記入."),
+        )
+    plan["item_status_rule"] = ITEM_STATUS_RULES.get(rule, Plan.ItemStatusRule.WORST)
     plan["sheet_fields"] = sheet_fields(fault, plan.get("sheet_fields"))
     if plan.get("scale_code") and not re.fullmatch(
         r"[-a-zA-Z0-9_]+", plan["scale_code"]

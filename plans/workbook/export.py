@@ -19,6 +19,7 @@ from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import GUIDE
 from plans.workbook.schema import INDICATORS
 from plans.workbook.schema import ITEM_STATES
+from plans.workbook.schema import ITEM_STATUS_RULES
 from plans.workbook.schema import ITEMS
 from plans.workbook.schema import NO
 from plans.workbook.schema import PLAN
@@ -167,6 +168,12 @@ def plan_record(plan: Plan) -> dict:
             for text, label in plan.sheet_texts()
         ],
         "previous_plan": plan.previous_plan.name if plan.previous_plan else "",
+        "item_status_rule": next(
+            k for k, v in ITEM_STATUS_RULES.items() if v == plan.item_status_rule
+        ),
+        "purpose_label": plan.purpose_label,
+        "content_label": plan.content_label,
+        "reason_label": plan.reason_label,
     }
 
 

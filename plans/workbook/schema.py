@@ -33,6 +33,11 @@ RATING_TARGETS = {
     "項目": Plan.RatingTarget.ITEM,
     "工程表の行": Plan.RatingTarget.SCHEDULE_ROW,
 }
+ITEM_STATUS_RULES = {
+    "最も遅れている行": Plan.ItemStatusRule.WORST,
+    "最後に記入した行": Plan.ItemStatusRule.LATEST,
+    "所管課が記入": Plan.ItemStatusRule.DIVISION,
+}
 ITEM_STATES = {
     "実施中": Item.State.ACTIVE,
     "終了": Item.State.ENDED,
@@ -218,6 +223,38 @@ PLAN = Sheet(
             field="name",
             required=False,
             width=30,
+            optional=True,
+        ),
+        # A word of ITEM_STATUS_RULES, not the stored value.
+        Column(
+            "item_status_rule",
+            "項目の状況",
+            "評価の単位が「工程表の行」のとき、項目ごとの状況の決め方。「最も遅れている行」"
+            "（行の状況のうち評価区分で最も下のもの）、「最後に記入した行」、または"
+            "「所管課が記入」。空欄なら「最も遅れている行」",
+            default="最も遅れている行",
+            optional=True,
+            width=18,
+        ),
+        field_column(
+            Plan,
+            "purpose_label",
+            "目的の見出し",
+            "取組項目の目的の呼び方。空欄なら「目的・ねらい」",
+            optional=True,
+        ),
+        field_column(
+            Plan,
+            "content_label",
+            "取組内容の見出し",
+            "取組項目の内容の呼び方。空欄なら「取組内容」",
+            optional=True,
+        ),
+        field_column(
+            Plan,
+            "reason_label",
+            "理由の見出し",
+            "所管課の評価・状況の理由の呼び方。例: 未着手・中止の理由。空欄なら「理由」",
             optional=True,
         ),
     ),

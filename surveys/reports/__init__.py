@@ -11,7 +11,8 @@ The cells they share are written by cells.
 from surveys.reports.counts import counts_workbook
 from surveys.reports.sheets import PDCA_HEADERS
 from surveys.reports.sheets import SHEET_COLUMNS
-from surveys.reports.sheets import sheet_name
+from surveys.reports.sheets import rating_label
+from surveys.reports.sheets import sheet_names
 from surveys.reports.sheets import sheets_for_workbook
 from surveys.reports.sheets import sheets_workbook
 from surveys.reports.sheets import write_sheet
@@ -24,7 +25,8 @@ __all__ = [
     "SHEET_COLUMNS",
     "SUMMARY_HEADERS",
     "counts_workbook",
-    "sheet_name",
+    "rating_label",
+    "sheet_names",
     "sheets_for_workbook",
     "sheets_workbook",
     "summary_workbook",

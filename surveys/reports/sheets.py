@@ -16,7 +16,9 @@ from plans.models import Plan
 from reformtracker.lib import xlsx
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
+from reformtracker.lib.labels import in_japanese
 from reformtracker.lib.labels import item_heading
+from reformtracker.lib.labels import item_ref
 from reformtracker.lib.labels import period_label
 from surveys.models import SurveySheet
 from surveys.progress import with_statuses
@@ -52,20 +54,34 @@ def sheets_for_workbook(period: Period):
     return with_statuses(sheets, period.plan)
 
 
-def sheet_name(number: str) -> str:
-    """A worksheet name from an item number: at most 31 characters, none of []:*?/\\."""
-    name = "No." + number
-    for ch in "[]:*?/\\":
-        name = name.replace(ch, "_")
-    return name[:31]
+def sheet_names(plan: Plan, sheets) -> list[str]:
+    """A worksheet name per sheet: No.2-1, or the item's title if the plan has no numbers.
+
+    At most 31 characters, none of []:*?/\\, and no two alike (Excel compares
+    them without case): a repeated title gets （2）, （3）.
+    """
+    names = []
+    taken = set()
+    for sheet in sheets:
+        name = item_ref(sheet.item, plan.numbered_items)
+        for ch in "[]:*?/\\":
+            name = name.replace(ch, "_")
+        name = name.strip("'") or "_"
+        candidate, n = name[:31], 1
+        while candidate.casefold() in taken:
+            n += 1
+            suffix = f"（{n}）"
+            candidate = name[: 31 - len(suffix)] + suffix
+        taken.add(candidate.casefold())
+        names.append(candidate)
+    return names
 
 
 def sheets_workbook(plan: Plan, period: Period) -> bytes:
     workbook = xlsx.new_workbook()
-    for sheet in sheets_for_workbook(period):
-        write_sheet(
-            workbook.create_sheet(sheet_name(sheet.item.number)), plan, period, sheet
-        )
+    sheets = list(sheets_for_workbook(period))
+    for sheet, name in zip(sheets, sheet_names(plan, sheets), strict=True):
+        write_sheet(workbook.create_sheet(name), plan, period, sheet)
     return xlsx.save(workbook)
 
 
@@ -88,7 +104,8 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
         f"{item_heading(item, plan.numbered_items)} {tags_text(item)}".strip(),
         font=xlsx.BOLD,
     )
-    xlsx.put(ws, 3, 1, "目的・ねらい", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
+    purpose = in_japanese(plan.purpose_heading)
+    xlsx.put(ws, 3, 1, purpose, font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
     xlsx.put_merged(ws, 3, 2, last, item.purpose)
     xlsx.fit_row(ws, 3, [(item.purpose, sum(SHEET_WIDTHS[1:]))])
     row = 5
@@ -156,7 +173,8 @@ def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None):
     """
     years = list(plan.fiscal_years)
     status_column = 3 + len(years)
-    _schedule_header(ws, row, years, with_statuses=statuses is not None)
+    reason = plan.reason_label or "理由"
+    _schedule_header(ws, row, years, reason if statuses is not None else None)
     inputs = {}
     for schedule_row in schedule:
         row += 1
@@ -179,10 +197,10 @@ def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None):
     return row + 2, inputs
 
 
-def _schedule_header(ws, row: int, years: list[int], *, with_statuses: bool) -> None:
-    """The activity column, one column per fiscal year, then 状況 and 理由 if rated."""
-    if with_statuses:
-        for column, title in enumerate(["状況", "理由"], start=3 + len(years)):
+def _schedule_header(ws, row: int, years: list[int], reason: str | None) -> None:
+    """The activity column, one column per fiscal year, then 状況 and the reason if rated."""
+    if reason:
+        for column, title in enumerate(["状況", reason], start=3 + len(years)):
             xlsx.put(ws, row, column, title, **HEADING)
     xlsx.put_merged(ws, row, 1, 2, "工程表 実施内容", **HEADING)
     for column, year in enumerate(years, start=3):
@@ -201,6 +219,13 @@ PDCA_HEADERS = [
 ]
 
 
+def rating_label(plan: Plan) -> str:
+    """What the division's rating is called in the plan's files: 1次評価（C）, 評価, 状況."""
+    if plan.rates_schedule_rows:
+        return "状況"
+    return PDCA_HEADERS[3] if plan.second_round else "評価"
+
+
 def pdca_columns(plan: Plan, period: Period, sheet: SurveySheet) -> list[tuple]:
     """(header, field the division fills or "", value, is a grade) per PDCA column.
 
@@ -216,9 +241,13 @@ def pdca_columns(plan: Plan, period: Period, sheet: SurveySheet) -> list[tuple]:
         columns.append((headers[name], name, getattr(sheet, name), False))
         if position == 0:
             columns.append(divisions)
+    if plan.division_sets_item_status:
+        columns.append(("取組項目の状況", "division_grade", sheet.division_grade, True))
     if not plan.rates_schedule_rows:
-        first = PDCA_HEADERS[3] if plan.second_round else "評価"
-        first_reason = PDCA_HEADERS[4] if plan.second_round else "評価の理由"
+        first = rating_label(plan)
+        first_reason = plan.reason_label or (
+            PDCA_HEADERS[4] if plan.second_round else "評価の理由"
+        )
         columns += [
             (first, "division_grade", sheet.division_grade, True),
             (first_reason, "division_reason", sheet.division_reason, False),

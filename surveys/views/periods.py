@@ -45,7 +45,11 @@ def period_new(request, plan_id: int):
             % {"count": period.sheets.count()},
         )
         return redirect("surveys:queue", pk=period.pk)
-    return render(request, "surveys/period_form.html", {"plan": plan, "form": form})
+    return render(
+        request,
+        "surveys/period_form.html",
+        {"plan": plan, "form": form, "asks_for": dict(plan.text_fields)},
+    )
 
 
 # /surveys/periods/<pk>/

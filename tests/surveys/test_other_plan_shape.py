@@ -337,7 +337,7 @@ def test_a_year_of_the_other_shape(client, other_plan):
     assert "研修計画の策定：◎\n階層別研修の実施：△" in cells["summary"]
     assert "△\n研修計画の策定：◎\n階層別研修の実施：△" in cells["trend"]
     assert "◎（完了）" in cells["counts"]
-    sheet = openpyxl.load_workbook(io.BytesIO(books["sheets"]))["No.1"]
+    sheet = openpyxl.load_workbook(io.BytesIO(books["sheets"]))["職員研修の充実"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     status_row = next(r for r in rows if r[0] == "階層別研修の実施")
     assert "△" in status_row and "講師の確保が遅れた" in status_row
@@ -357,14 +357,14 @@ def staff_download(client, plan: Plan):
 
 def test_statuses_round_trip_through_the_excel_file(client, other_plan):
     period, book = staff_download(client, other_plan)
-    assert book.sheetnames == ["No.1", "_meta"]
+    assert book.sheetnames == ["職員研修の充実", "_meta"]
     rows = {
         row.activity: row.pk
         for row in other_plan.items.get(number="1").schedule_rows.all()
     }
     cells = {name: cell for _ws, _pk, _v, name, cell in list(book["_meta"].values)[1:]}
     assert "division_grade" not in cells and "plan_text" not in cells
-    ws = book["No.1"]
+    ws = book["職員研修の充実"]
     ws[cells["done_text"]] = "研修を実施した。"
     ws[cells[f"status:{rows['研修計画の策定']}"]] = "◎"
     ws[cells[f"status:{rows['階層別研修の実施']}"]] = "△"

@@ -172,7 +172,7 @@ def test_division_downloads_exactly_its_sheets_prefilled(
 def test_hq_downloads_every_sheet_of_the_period(client, hq_officer, open_fy2018):
     workbook = download(client, hq_officer, open_fy2018)
     names = [
-        reports.sheet_name(number)
+        f"No.{number}"
         for number in open_fy2018.sheets.order_by("item__order").values_list(
             "item__number", flat=True
         )
