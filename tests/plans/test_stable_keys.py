@@ -245,7 +245,9 @@ def test_moving_an_item_to_another_area_keeps_its_results(
     client, administrator, seed_plan, seed_export
 ):
     before = published_pages(client, seed_plan)
-    data = open_data(client, seed_plan, ignore=("item_number", "policy_area", "policy_area_keys"))
+    data = open_data(
+        client, seed_plan, ignore=("item_number", "policy_area", "policy_area_keys")
+    )
 
     lines = preview_and_confirm(
         client,
@@ -260,7 +262,12 @@ def test_moving_an_item_to_another_area_keeps_its_results(
 
     assert on_sheet(lines, "取組項目") == [("No.3", "移動")]
     assert published_pages(client, seed_plan) == before
-    assert open_data(client, seed_plan, ignore=("item_number", "policy_area", "policy_area_keys")) == data
+    assert (
+        open_data(
+            client, seed_plan, ignore=("item_number", "policy_area", "policy_area_keys")
+        )
+        == data
+    )
     assert seed_plan.items.get(number="3").area.name == "執行体制の再構築"
 
 

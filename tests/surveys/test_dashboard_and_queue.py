@@ -19,12 +19,12 @@ def test_division_dashboard_lists_only_its_sheets_with_deadline(
     rows = table_rows(client.get(reverse("surveys:dashboard")), "own-sheets")
     titles = set(rows)
     assert titles == {
-        "協働推進体制の充実",
-        "地域コミュニティの推進",
-        "地域コミュニティ施設のあり方の検討",
+        "No.1 協働推進体制の充実",
+        "No.3 地域コミュニティの推進",
+        "No.37 地域コミュニティ施設のあり方の検討",
     }
     deadline = open_fy2018.deadline
-    assert rows["協働推進体制の充実"][2:] == [
+    assert rows["No.1 協働推進体制の充実"][1:] == [
         "作成中",
         f"令和{deadline.year - 2018}年{deadline.month}月{deadline.day}日",
     ]
