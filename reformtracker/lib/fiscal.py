@@ -47,6 +47,18 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return f"{name}{_year_word(year)}年度"
 
 
+def fiscal_years_label(first: int, last: int) -> str:
+    """平成29～30年度 for 2017 to 2018; 平成30～令和元年度 across an era change."""
+    first_era, first_year = era_fiscal_year(first)
+    last_era, last_year = era_fiscal_year(last)
+    tail = (
+        _year_word(last_year)
+        if last_era == first_era
+        else f"{last_era}{_year_word(last_year)}"
+    )
+    return f"{first_era}{_year_word(first_year)}～{tail}年度"
+
+
 def fiscal_year_short(fiscal_year: int) -> str:
     """H29 for 2017, R6 for 2024: for compact table headers."""
     name, year = era_fiscal_year(fiscal_year)

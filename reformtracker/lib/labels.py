@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.fiscal import fiscal_years_label
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ def fiscal_year_text(fiscal_year: int) -> str:
     if translation.get_language() == "en":
         return f"FY{fiscal_year}"
     return fiscal_year_label(fiscal_year)
+
+
+def fiscal_years_text(first: int, last: int) -> str:
+    """平成29～30年度 in Japanese, FY2017–2018 in English: a span of fiscal years."""
+    if translation.get_language() == "en":
+        return f"FY{first}–{last}"
+    return fiscal_years_label(first, last)
 
 
 def period_label(period, *, separator: str = " ") -> str:

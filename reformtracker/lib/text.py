@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
 # Ways the source documents write "no value".
@@ -36,3 +37,20 @@ def not_a_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# What Japanese input methods give for the symbols plans rate and number with,
+# beyond what NFKC folds: 〇 (ideographic zero) and ◯ (large circle) for ○.
+_SYMBOLS = str.maketrans({"〇": "○", "◯": "○", "✕": "×", "✖": "×"})
+
+
+def match_key(text: str) -> str:
+    """Text as it is compared, the same however a person typed it.
+
+    For codes, numbers and names typed by hand: NFKC folds full-width letters,
+    digits and punctuation into their plain forms (Ｓ → S, ： → :) and Roman
+    numerals into Latin letters (Ⅱ → II, as typed with I and I); 〇 and ◯ are
+    ○, ✕ is ×; white space runs are one space, none at the ends. Only for
+    comparing: what is stored keeps the characters as written.
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_SYMBOLS).split())

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from reformtracker.lib.text import clean
+from reformtracker.lib.text import match_key
 from reformtracker.lib.text import parse_quantity
 
 
@@ -23,3 +24,11 @@ def test_clean_treats_dashes_as_no_value(blank):
 )
 def test_parse_quantity(text, expected):
     assert parse_quantity(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("〇", "○"), ("◯", "○"), ("Ⅱ", "II"), ("Ｓ", "S"), ("1：", "1:"), ("改革＞組織", "改革>組織")],
+)  # fmt: skip
+def test_match_key_reads_a_symbol_as_japanese_input_gives_it(typed, meant):
+    assert match_key(typed) == match_key(meant)
