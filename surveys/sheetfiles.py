@@ -12,7 +12,6 @@ checks and history apply as in the app.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -27,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from plans.models import IndicatorValue
 from plans.models import Period
 from reformtracker.lib import xlsx
+from reformtracker.lib.text import match_key
 from reformtracker.lib.uploads import Problem
 from reformtracker.lib.uploads import UploadRejected
 from reformtracker.lib.uploads import cell_text
@@ -210,8 +210,8 @@ def _normalised(text: str) -> str:
 
 
 def _grade_key(code: str) -> str:
-    """Full-width Ｓ typed with a Japanese input method matches the grade S."""
-    return unicodedata.normalize("NFKC", code)
+    """A grade as typed with a Japanese input method: Ｓ is S, 〇 and ◯ are ○."""
+    return match_key(code)
 
 
 def _formula(label: str) -> str:

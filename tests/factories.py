@@ -114,11 +114,13 @@ def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
         name=indicator,
         baseline_text=baseline,
         target_text=target,
+        order=1,
     )
     ScheduleRow.objects.create(
         item=item,
         activity=activity + suffix,
         years={str(year): "実施" for year in plan.fiscal_years},
+        order=1,
     )
     return item
 

@@ -14,6 +14,7 @@ from plans.models.scales import RatingScale
 from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
 from reformtracker.lib.labels import SHEET_TEXTS
 from reformtracker.lib.labels import SheetText
+from reformtracker.lib.xlsx import UNWRITABLE
 
 
 def default_sheet_fields() -> list[dict]:
@@ -176,6 +177,18 @@ class Plan(models.Model):
                     "sheet_fields": _(
                         "List one or more of plan_text, done_text and next_text, "
                         "each once."
+                    )
+                }
+            )
+        labels = [f.get("label") or "" for f in fields]
+        if not all(isinstance(label, str) for label in labels) or any(
+            UNWRITABLE.search(label) for label in labels
+        ):
+            # The plan workbook writes every label: it must be text a workbook holds.
+            raise ValidationError(
+                {
+                    "sheet_fields": _(
+                        "A label is text without control characters, such as 取組状況."
                     )
                 }
             )

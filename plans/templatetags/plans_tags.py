@@ -36,8 +36,16 @@ def era_date(value) -> str:
 
 
 @register.filter
-def schedule_word(row, fiscal_year: int) -> str:
-    return row.word_for(fiscal_year)
+def schedule_cells(row, fiscal_years) -> list[dict]:
+    """The row's cells over the plan's years, a word spanning years as one cell."""
+    return [
+        {
+            "word": word,
+            "span": last - first + 1,
+            "years": labels.fiscal_years_text(first, last) if last > first else "",
+        }
+        for word, first, last in row.cells(fiscal_years)
+    ]
 
 
 @register.filter

@@ -2,7 +2,8 @@
 
 What exists is matched within the workbook's city (its 自治体 cell): the plan
 by name, the rating scale by code, divisions by name; then within the plan
-areas by name, and items, indicators and schedule rows by their stable keys
+grades by code and areas by path (as typed by hand: 〇 is ○, Ⅰ is I, see
+match_key), and items, indicators and schedule rows by their stable keys
 (plans.workbook.keys). Another city's rows are never looked at, so two
 cities' workbooks with the same names and codes each make their own. So
 importing an unchanged
@@ -11,6 +12,8 @@ confirmation will do.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,6 +24,10 @@ from plans.models import Plan
 from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.workbook.apply_items import ItemImport
+from plans.workbook.areas import path_key
+from plans.workbook.areas import path_text
+from plans.workbook.areas import ref_key
+from plans.workbook.areas import tree_paths
 from plans.workbook.changes import Changes
 from plans.workbook.read import PlanDraft
 from plans.workbook.read import WorkbookInvalid
@@ -29,8 +36,8 @@ from plans.workbook.schema import AREAS
 from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import SCALE
-from plans.workbook.sync import merge
 from plans.workbook.sync import sync
+from reformtracker.lib.text import match_key
 
 
 def import_plan(draft: PlanDraft, *, dry_run: bool) -> Changes:
@@ -141,11 +148,13 @@ class _Importer:
         return previous
 
     def grades(self, scale: RatingScale) -> None:
-        existing = {g.code: g for g in scale.grades.all()}
-        wanted = {
-            g["code"]: {**g, "order": order}
-            for order, g in enumerate(self.draft.grades, start=1)
-        }
+        """The scale's grades, matched by code as typed by hand; a matched code stays as stored."""
+        existing = {match_key(g.code): g for g in scale.grades.all()}
+        wanted = {}
+        for order, g in enumerate(self.draft.grades, start=1):
+            key = match_key(g["code"])
+            code = existing[key].code if key in existing else g["code"]
+            wanted[key] = {**g, "code": code, "order": order}
         _objects, diffs = sync(Grade, existing, wanted, scale=scale)
         self.changes.log(SCALE.name, diffs, len(wanted))
         # Sheets and schedule statuses rated with a grade protect it.
@@ -183,26 +192,91 @@ class _Importer:
         return divisions
 
     def areas(self, plan: Plan) -> dict[str, PolicyArea]:
-        existing = {a.name: a for a in plan.areas.all()}
-        wanted = {
-            a["name"]: {"name": a["name"], "number": a["number"], "order": order}
+        """The plan's areas by path (as compared), matched to what exists by path.
+
+        Written level by level, each with its parent: names are unique among
+        siblings, so an area is never even for a moment at the wrong level.
+        An area whose path changed is matched by its name, if no other area
+        has it; a name or number that reads the same as stored stays as stored.
+        """
+        existing = match_moved(area_paths(plan.areas.all()), self.draft.areas)
+        areas, diffs = dict(existing), {}
+        depth = 0
+        while level := [
+            (order, a)
             for order, a in enumerate(self.draft.areas, start=1)
-        }
-        areas, diffs = sync(PolicyArea, existing, wanted, plan=plan)
-        parents = {
-            a["name"]: {"parent_id": areas[a["parent"]].pk if a["parent"] else None}
-            for a in self.draft.areas
-        }
-        areas, parent_diffs = sync(PolicyArea, areas, parents)
-        names = {"parent_id": {a.pk: a.name for a in areas.values()}}
+            if len(a["path"]) == depth + 1
+        ]:
+            wanted = {}
+            for order, a in level:
+                key = path_key(a["path"])
+                old = existing.get(key)
+                parent = areas[path_key(a["path"][:-1])] if depth else None
+                wanted[key] = {
+                    "name": old.name if old else a["name"],
+                    "number": kept(old.number, a["number"]) if old else a["number"],
+                    "order": order,
+                    "parent_id": parent.pk if parent else None,
+                }
+            written, level_diffs = sync(PolicyArea, existing, wanted, plan=plan)
+            for _order, a in level:
+                area = areas[path_key(a["path"])] = written[path_key(a["path"])]
+                area.path = a["path"]
+            diffs.update(level_diffs)
+            depth += 1
+        paths = {a.pk: path_text(a.path) for a in areas.values()}
         self.changes.log(
-            AREAS.name, merge(diffs, parent_diffs), len(wanted), names=names
+            AREAS.name,
+            diffs,
+            len(self.draft.areas),
+            label=lambda key: paths[areas[key].pk],
+            names={"parent_id": paths},
         )
         return areas
 
     def remove_areas(self, areas) -> None:
-        wanted = {a["name"] for a in self.draft.areas}
-        gone = [area for name, area in areas.items() if name not in wanted]
+        wanted = {path_key(a["path"]) for a in self.draft.areas}
+        gone = [area for key, area in areas.items() if key not in wanted]
         PolicyArea.objects.filter(pk__in=[a.pk for a in gone]).delete()
         for area in gone:
-            self.changes.add(AREAS.name, area.name, "delete")
+            self.changes.add(AREAS.name, path_text(area.path), "delete")
+
+
+def kept(stored: str, written: str) -> str:
+    """The stored value when the workbook's reads the same (II for Ⅱ), else the workbook's."""
+    return stored if match_key(stored) == match_key(written) else written
+
+
+def area_paths(areas) -> dict[str, PolicyArea]:
+    """The plan's areas by path (as compared); each gets its `path` of names."""
+    areas = list(areas)
+    paths = tree_paths(areas)
+    for area in areas:
+        area.path = paths[area.pk]
+    return {path_key(a.path): a for a in areas}
+
+
+def match_moved(existing: dict, draft_areas: list[dict]) -> dict:
+    """`existing` with each area the workbook moves keyed by its new path.
+
+    An area is taken as moved when its path is not in the workbook and its
+    name is that of exactly one area of the workbook whose path is new, and
+    of no other area left out of it.
+    """
+    wanted = {path_key(a["path"]): a for a in draft_areas}
+    new = [key for key in wanted if key not in existing]
+    left = [key for key in existing if key not in wanted]
+
+    def by_name(keys, name_of):
+        names = defaultdict(list)
+        for key in keys:
+            names[ref_key(name_of(key))].append(key)
+        return {name: keys[0] for name, keys in names.items() if len(keys) == 1}
+
+    new_names = by_name(new, lambda key: wanted[key]["name"])
+    left_names = by_name(left, lambda key: existing[key].name)
+    moved = dict(existing)
+    for name, key in new_names.items():
+        if name in left_names:
+            moved[key] = moved.pop(left_names[name])
+    return moved

@@ -23,6 +23,8 @@ from plans.models import Item
 from plans.models import ItemDivision
 from plans.models import Plan
 from plans.models import ScheduleRow
+from plans.workbook.areas import path_key
+from plans.workbook.areas import path_text
 from plans.workbook.changes import Changes
 from plans.workbook.keys import resolve_keys
 from plans.workbook.read import PlanDraft
@@ -80,7 +82,7 @@ class ItemImport:
         numbers = {i.pk: i.number for i in items.values()}
         names = {
             "carried_from_id": {i.pk: i.number for i in earlier.values()},
-            "area_id": {a.pk: a.name for a in areas.values()},
+            "area_id": {a.pk: path_text(a.path) for a in areas.values()},
             "parent_id": numbers,
             "relisted_from_id": numbers,
             "merged_into_id": numbers,
@@ -100,7 +102,7 @@ class ItemImport:
             self.keys[i["number"]]: {
                 "key": self.keys[i["number"]],
                 "number": i["number"],
-                "area_id": areas[i["area"]].pk,
+                "area_id": areas[path_key(i["area_path"])].pk,
                 "title": i["title"],
                 "purpose": i["purpose"],
                 "content": i["content"],

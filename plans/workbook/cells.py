@@ -24,7 +24,7 @@ from plans.workbook.schema import Column
 from reformtracker.lib.uploads import cell_text
 from reformtracker.lib.uploads import is_formula
 
-LIST_SPLIT = re.compile(r"[、,，\n]")
+LIST_SPLIT = re.compile(r"[、,，\r\n]")
 # The decimal places of the indicators' numbers (Indicator.baseline_value).
 STORED_PLACES = Decimal("0.0001")
 # What fits in the indicators' numbers: 18 digits, four of them decimals.
@@ -103,6 +103,69 @@ def parse_list(text: str, raw) -> list[str]:
     return [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
 
 
+def parse_fields(text: str, raw) -> list[tuple[str, str]]:
+    """(code, label) of each entry of 記入項目: P、D=取組状況、A=\"課題、今後\".
+
+    Entries are separated as lists are; a label holding a separator, a
+    quote or outer spaces is quoted, with a quote inside doubled. A label
+    without quotes is read as before quotes, to its entry's end.
+    """
+    entries, position = [], 0
+    while position < len(text):
+        end = separator_at(text, position)
+        code, equals, label = text[position:end].partition("=")
+        if equals and label.strip().startswith('"'):
+            start = text.index('"', position + len(code) + 1)
+            label, end = quoted(text, start)
+        else:
+            label = label.strip()
+        if code.strip() or equals:
+            entries.append((code.strip(), label))
+        position = end + 1
+    return entries
+
+
+def separator_at(text: str, position: int) -> int:
+    """Where the entry starting at `position` ends: the next separator or the end."""
+    match = LIST_SPLIT.search(text, position)
+    return match.start() if match else len(text)
+
+
+def quoted(text: str, start: int) -> tuple[str, int]:
+    """The quoted label opening at `start`, and where its entry ends."""
+    label, position = [], start + 1
+    while True:
+        close = text.find('"', position)
+        if close < 0:
+            raise CellRefused(_('A quoted label has no closing ".'))
+        label.append(text[position:close])
+        if text.startswith('""', close):
+            label.append('"')
+            position = close + 2
+            continue
+        end = separator_at(text, close + 1)
+        if text[close + 1 : end].strip():
+            raise CellRefused(
+                _("After a quoted label comes 、 or the end, not “%(text)s”.")
+                % {"text": text[close + 1 : end].strip()}
+            )
+        return "".join(label), end
+
+
+def fields_cell(entries) -> str:
+    """記入項目 as the export writes it: each label quoted if it must be to read back."""
+    return "、".join(
+        code + (f"={quote_label(label)}" if label or not code else "")
+        for code, label in entries
+    )
+
+
+def quote_label(label: str) -> str:
+    if label != label.strip() or '"' in label or LIST_SPLIT.search(label):
+        return '"{}"'.format(label.replace('"', '""'))
+    return label
+
+
 def parse_colour(text: str, raw) -> str:
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
         raise not_a(text, _("a colour such as #259d63"))
@@ -116,6 +179,7 @@ PARSERS = {
     "date": parse_date,
     "flag": parse_flag,
     "list": parse_list,
+    "fields": parse_fields,
     "colour": parse_colour,
 }
 
@@ -129,7 +193,7 @@ def read_cell(column: Column, cell):
     if not text:
         if column.required:
             raise CellRefused(_("This cell is required."))
-        return [] if column.kind == "list" else column.default
+        return [] if column.kind in ("list", "fields") else column.default
     value = PARSERS[column.kind](text, raw)
     for validator in column.validators:
         try:
@@ -141,7 +205,9 @@ def read_cell(column: Column, cell):
 
 def too_long(column: Column, value) -> str | None:
     """Why a text or list is longer than its field holds; a list counts as stored, joined by 、."""
-    stored = "、".join(value) if isinstance(value, list) else value
+    stored = (
+        "、".join(value) if isinstance(value, list) and column.kind == "list" else value
+    )
     # Only texts have a length: the other kinds hold numbers, dates and flags,
     # or (colours) a fixed number of characters.
     if not (column.max_length and isinstance(stored, str)):
@@ -160,6 +226,8 @@ def to_cell(column: Column, value):
         return YES if value else NO
     if column.kind == "list":
         return "、".join(value or [])
+    if column.kind == "fields":
+        return fields_cell(value or [])
     if column.kind == "decimal" and value is not None:
         if value == value.to_integral_value():
             return int(value)

@@ -10,12 +10,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 from django.utils.translation import gettext as _
 
 from plans.models import City
 from plans.models import Item
 from plans.models import Plan
+from plans.workbook.areas import Ambiguous
+from plans.workbook.areas import AreaIndex
+from plans.workbook.areas import path_key
+from plans.workbook.areas import path_text
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import CADENCES
 from plans.workbook.schema import ITEM_STATES
@@ -25,28 +30,44 @@ from plans.workbook.schema import PLAN
 from plans.workbook.schema import RATING_TARGETS
 from plans.workbook.schema import Sheet
 from reformtracker.lib.labels import SHEET_TEXT_BY_CODE
+from reformtracker.lib.text import match_key
 
 Report = Callable[[str, int | None, str | None, str], None]
 
 
-def unique(problem: Report, sheet: Sheet, rows: list, key: str) -> list:
-    """The rows whose `key` is not already in an earlier row; the others are refused."""
+def unique(
+    problem: Report,
+    sheet: Sheet,
+    rows: list,
+    key: str,
+    *,
+    compared: Callable[[str], str] | None = None,
+) -> list:
+    """The rows whose `key` is not already in an earlier row; the others are refused.
+
+    `compared` turns values into what is compared (match_key for grade
+    codes typed by hand: 〇 is ○).
+    """
     seen: dict[str, int] = {}
     result = []
     for row, record in rows:
         value = record[key]
-        if value and value in seen:
-            problem(
-                sheet.name,
-                row,
-                sheet.header(key),
-                _("“%(value)s” is already in row %(row)s.")
-                % {"value": value, "row": seen[value]},
-            )
+        compared_value = compared(value) if compared and value else value
+        if value and compared_value in seen:
+            already(problem, sheet, row, key, value, seen[compared_value])
             continue
-        seen[value] = row
+        seen[compared_value] = row
         result.append((row, record))
     return result
+
+
+def already(problem: Report, sheet: Sheet, row: int, key: str, value, first: int):
+    problem(
+        sheet.name,
+        row,
+        sheet.header(key),
+        _("“%(value)s” is already in row %(row)s.") % {"value": value, "row": first},
+    )
 
 
 def numbered(problem: Report, rows: list, numbered: bool) -> list:
@@ -119,42 +140,80 @@ def city(fault: Callable[[str, str], None], name: str | None, by) -> City | None
 def sheet_fields(fault: Callable[[str, str], None], parts: list | None) -> list:
     """The texts a survey sheet asks for, from codes such as P, D=取組状況, A."""
     fields = []
-    for part in parts or ["P", "D", "A"]:
-        code, _sep, label = part.partition("=")
-        text = SHEET_TEXT_BY_CODE.get(code.strip().upper())
+    for code, label in parts or [("P", ""), ("D", ""), ("A", "")]:
+        text = SHEET_TEXT_BY_CODE.get(match_key(code).upper())
         name = text.field if text else None
         if name is None or name in [f["field"] for f in fields]:
             fault(
                 "sheet_fields",
                 _("“%(part)s”: list P, D and A, each at most once, as in D=取組状況.")
-                % {"part": part},
+                % {"part": f"{code}={label}" if label else code},
             )
             continue
-        fields.append({"field": name, "label": label.strip()})
+        fields.append({"field": name, "label": label})
     return fields
 
 
 # Areas and items
 
 
-def check_areas(problem: Report, areas: list) -> None:
-    above: set[str] = set()
-    for row, area in areas:
-        parent = area["parent"]
-        if parent and parent not in above:
-            problem(
-                AREAS.name,
-                row,
-                AREAS.header("parent"),
-                _("“%(name)s” must be an area listed above this row.")
-                % {"name": parent},
+def check_areas(problem: Report, rows: list) -> tuple[list, AreaIndex]:
+    """Each area's parent is listed above it; names are unique among siblings.
+
+    Each kept record gets its "path", the names from the top area down to it.
+    Returns the kept rows and the index that finds them by reference.
+    """
+    above = AreaIndex()
+    seen: dict[str, int] = {}  # path (as compared) -> row
+    kept = []
+    for row, area in rows:
+        parent_path: tuple[str, ...] = ()
+        if area["parent"]:
+            parent = find_area(
+                lambda message, row=row: problem(
+                    AREAS.name, row, AREAS.header("parent"), message
+                ),
+                above,
+                area["parent"],
+                _("“%(name)s” must be an area listed above this row."),
             )
-        above.add(area["name"])
+            parent_path = parent["path"] if parent else ()
+        area["path"] = path = (*parent_path, area["name"])
+        key = path_key(path)
+        if area["name"] and key in seen:
+            already(problem, AREAS, row, "name", area["name"], seen[key])
+            continue
+        seen[key] = row
+        above.add(path, area)
+        kept.append((row, area))
+    return kept, above
 
 
-def check_items(problem: Report, items: list, areas: list, divisions: list) -> None:
-    """Each item's area, the items it refers to, and its divisions exist."""
-    area_names = {a["name"] for _row, a in areas}
+def find_area(fault, index: AreaIndex, ref: str, missing: str):
+    """The area `ref` names, or None, saying why with `fault(message)`."""
+    try:
+        found = index.find(ref)
+    except Ambiguous as ambiguous:
+        fault(
+            _(
+                "Several areas are named “%(name)s”; write the path of the one "
+                "meant, such as “%(path)s”."
+            )
+            % {"name": ref, "path": path_text(ambiguous.path)}
+        )
+        return None
+    if found is None:
+        fault(missing % {"name": ref})
+    return found
+
+
+def check_items(
+    problem: Report, items: list, areas: AreaIndex, divisions: list
+) -> None:
+    """Each item's area, the items it refers to, and its divisions exist.
+
+    Each item gets the "area_path" of its area.
+    """
     division_names = {d["name"] for _row, d in divisions}
     by_number = {i["number"]: i for _row, i in items}
     for row, item in items:
@@ -162,12 +221,13 @@ def check_items(problem: Report, items: list, areas: list, divisions: list) -> N
         def fault(key: str, message: str, row: int = row) -> None:
             problem(ITEMS.name, row, ITEMS.header(key), message)
 
-        if item["area"] and item["area"] not in area_names:
-            fault(
-                "area",
-                _("No area named “%(name)s” in the sheet “分野”.")
-                % {"name": item["area"]},
-            )
+        area = item["area"] and find_area(
+            partial(fault, "area"),
+            areas,
+            item["area"],
+            _("No area named “%(name)s” in the sheet “分野”."),
+        )
+        item["area_path"] = area["path"] if area else None
         check_item_links(fault, item, by_number)
         check_item_divisions(fault, item, division_names)
         check_item_state(fault, item)

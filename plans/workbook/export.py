@@ -12,6 +12,10 @@ from plans.models import Division
 from plans.models import Indicator
 from plans.models import Plan
 from plans.models import ScheduleRow
+from plans.models.structure import year_span
+from plans.workbook.areas import AreaIndex
+from plans.workbook.areas import path_text
+from plans.workbook.areas import tree_paths
 from plans.workbook.cells import to_cell
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import CADENCES
@@ -34,15 +38,35 @@ from reformtracker.lib import xlsx
 
 # Rows below the last record where the ○/× choice list still applies.
 FLAG_ROWS_AHEAD = 500
+# The 説明 sheet's lines for the schedule's year columns, which vary by plan.
+SCHEDULE_GUIDE = [
+    (
+        "2017年度（平成29年度） など",
+        f"プランの各年度の予定。{ScheduleRow.WORD_LIMIT}文字まで（セル内の改行も可）",
+    ),
+    (
+        "2017～2018年度（平成29～30年度） など",
+        "複数年度にわたる予定。見出しの最初の年度から最後の年度までの各年度に当てはまります。"
+        "同じ行では、範囲内の年度の列や、範囲が重なる列には書けません。"
+        "列がなければ、年度の列の右に見出しを書き足します",
+    ),
+]
+# How typed characters are compared, below the columns of the 説明 sheet.
+GUIDE_NOTES = [
+    "文字の違い: 評価区分の記号、分野の番号、分野を指す名称（上位分野、取組項目の分野）は、"
+    "入力のしかたによる違いを区別しません。〇（漢数字のゼロ）と◯は○、✕は×、全角の英数字"
+    "や記号（Ｓ、：、＞）は半角、ローマ数字のⅠ・Ⅱは英字の I・II と同じとみなします。"
+    "すでにある記号・番号・名称と同じとみなされたものは、書き換えずにそのまま残ります。",
+]
 
 
 def export_plan(plan: Plan | None) -> bytes:
     """The plan as a plan workbook; with no plan, the empty template."""
     workbook = xlsx.new_workbook()
     years = plan.fiscal_years if plan else range(0)
-    sheets = (*SHEETS, schedule_sheet(years))
-    write_guide(workbook.create_sheet(GUIDE), sheets)
     rows = plan_rows(plan) if plan else {}
+    sheets = (*SHEETS, schedule_sheet(years, spans_of(rows.get(SCHEDULE, []))))
+    write_guide(workbook.create_sheet(GUIDE), sheets)
     for sheet in sheets:
         write_table(workbook.create_sheet(sheet.name), sheet, rows.get(sheet.name, []))
     return xlsx.save(workbook)
@@ -75,11 +99,15 @@ def write_guide(ws, sheets) -> None:
             xlsx.put(ws, row, 4, column.help)
             row += 1
         if sheet.name == SCHEDULE:
-            xlsx.put(ws, row, 1, "")
-            xlsx.put(ws, row, 2, "2017年度（平成29年度） など")
-            xlsx.put(ws, row, 3, "")
-            xlsx.put(ws, row, 4, "プランの各年度の予定")
-            row += 1
+            for header, help in SCHEDULE_GUIDE:
+                xlsx.put(ws, row, 1, "")
+                xlsx.put(ws, row, 2, header)
+                xlsx.put(ws, row, 3, "")
+                xlsx.put(ws, row, 4, help)
+                row += 1
+    for line in GUIDE_NOTES:
+        row += 1
+        xlsx.put_merged(ws, row, 1, 4, line, border=False)
     xlsx.set_widths(ws, [14, 22, 6, 90])
 
 
@@ -114,11 +142,48 @@ def write_table(ws, sheet: Sheet, rows: list[dict]) -> None:
 # The records of each sheet, keyed as the sheet's columns.
 
 
+def spans_of(schedule: list[dict]) -> list[tuple[int, int]]:
+    """The spans of fiscal years the schedule's records give words for, in order."""
+    spans = set()
+    for record in schedule:
+        for key in record:
+            span = (
+                year_span(key.removeprefix("year:"))
+                if key.startswith("year:")
+                else None
+            )
+            if span and span[0] < span[1]:
+                spans.add(span)
+    return sorted(spans)
+
+
+def area_refs(areas: list) -> tuple[dict[int, str], dict[int, str]]:
+    """How the workbook refers to areas: each area's parent, and each area from an item.
+
+    Both by area pk. A parent is found among the rows above its child, an
+    item's area among all areas: each is written as the shortest reference
+    the reader finds again (plans.workbook.areas).
+    """
+    by_pk = {a.pk: a for a in areas}
+    paths = tree_paths(areas)
+    index, parents = AreaIndex(), {}
+    for area in areas:
+        parent = by_pk.get(area.parent_id)
+        if parent in index:
+            parents[area.pk] = index.ref_for(parent)
+        elif parent is not None:
+            # Ordered below its child: the import says where it must go.
+            parents[area.pk] = path_text(paths[parent.pk])
+        index.add(paths[area.pk], area)
+    return parents, {a.pk: index.ref_for(a) for a in areas}
+
+
 def plan_rows(plan: Plan) -> dict[str, list[dict]]:
-    areas = list(plan.areas.select_related("parent").order_by("order"))
+    areas = list(plan.areas.order_by("order"))
+    parent_refs, item_area_refs = area_refs(areas)
     items = list(
         plan.items.select_related(
-            "area", "parent", "relisted_from", "carried_from", "merged_into"
+            "parent", "relisted_from", "carried_from", "merged_into"
         )
         .prefetch_related("division_links__division")
         .order_by("order")
@@ -128,15 +193,11 @@ def plan_rows(plan: Plan) -> dict[str, list[dict]]:
         PLAN.name: [plan_record(plan)],
         SCALE.name: grade_records(plan),
         AREAS.name: [
-            {
-                "number": a.number,
-                "name": a.name,
-                "parent": a.parent.name if a.parent else "",
-            }
+            {"number": a.number, "name": a.name, "parent": parent_refs.get(a.pk, "")}
             for a in areas
         ],
         DIVISIONS.name: division_records(items),
-        ITEMS.name: [item_record(i) for i in items],
+        ITEMS.name: [item_record(i, item_area_refs[i.area_id]) for i in items],
         INDICATORS.name: records_in_plan_order(
             Indicator, plan, item_order, indicator_record
         ),
@@ -144,7 +205,7 @@ def plan_rows(plan: Plan) -> dict[str, list[dict]]:
             ScheduleRow,
             plan,
             item_order,
-            lambda row: schedule_record(row, plan.fiscal_years),
+            schedule_record,
         ),
     }
 
@@ -163,10 +224,7 @@ def plan_record(plan: Plan) -> dict:
         "rating_target": next(
             k for k, v in RATING_TARGETS.items() if v == plan.rating_target
         ),
-        "sheet_fields": [
-            text.code + (f"={label}" if label else "")
-            for text, label in plan.sheet_texts()
-        ],
+        "sheet_fields": [(text.code, label) for text, label in plan.sheet_texts()],
         "previous_plan": plan.previous_plan.name if plan.previous_plan else "",
         "item_status_rule": next(
             k for k, v in ITEM_STATUS_RULES.items() if v == plan.item_status_rule
@@ -206,11 +264,12 @@ def division_records(items: list) -> list[dict]:
     ]
 
 
-def item_record(item) -> dict:
+def item_record(item, area: str) -> dict:
+    """The item's row; `area` is how the workbook refers to its area."""
     return {
         "number": item.number,
         "parent": item.parent.number if item.parent else "",
-        "area": item.area.name,
+        "area": area,
         "title": item.title,
         "purpose": item.purpose,
         "content": item.content,
@@ -258,8 +317,9 @@ def indicator_record(indicator: Indicator) -> dict:
     }
 
 
-def schedule_record(row: ScheduleRow, years: range) -> dict:
+def schedule_record(row: ScheduleRow) -> dict:
+    """The row's activity and its words, each under its year's or span's column."""
     return {
         "activity": row.activity,
-        **{f"year:{year}": row.word_for(year) for year in years},
+        **{f"year:{years}": word for years, word in row.years.items()},
     }

@@ -29,6 +29,7 @@ from plans.workbook.schema import Column
 from plans.workbook.schema import Sheet
 from plans.workbook.schema import schedule_sheet
 from plans.workbook.schema import year_column
+from reformtracker.lib.text import match_key
 from reformtracker.lib.uploads import Problem
 from reformtracker.lib.uploads import cell_text
 from reformtracker.lib.uploads import open_workbook
@@ -115,10 +116,12 @@ class Reader:
     def read(self) -> PlanDraft:
         plan = self.plan()
         years = plan_years(plan)
-        grades = checks.unique(self.problem, SCALE, self.records(SCALE), "code")
+        grades = checks.unique(
+            self.problem, SCALE, self.records(SCALE), "code", compared=match_key
+        )
         if SCALE.name in self.workbook.sheetnames and not grades:
             self.problem(SCALE.name, None, None, _("List at least one grade."))
-        areas = checks.unique(self.problem, AREAS, self.records(AREAS), "name")
+        areas, area_index = checks.check_areas(self.problem, self.records(AREAS))
         divisions = checks.unique(
             self.problem, DIVISIONS, self.records(DIVISIONS), "name"
         )
@@ -134,8 +137,7 @@ class Reader:
         schedule_rows = checks.unique(
             self.problem, schedule, self.records(schedule, years=years), "key"
         )
-        checks.check_areas(self.problem, areas)
-        checks.check_items(self.problem, items, areas, divisions)
+        checks.check_items(self.problem, items, area_index, divisions)
         for sheet, rows in ((INDICATORS, indicators), (schedule, schedule_rows)):
             checks.check_item_numbers(self.problem, sheet, rows, items)
         return PlanDraft(
@@ -176,12 +178,10 @@ class Reader:
         header = next(rows, ())
         positions = {cell_text(cell.value): i for i, cell in enumerate(header)}
         columns = list(sheet.columns)
+        year_columns = []
         if years is not None:
-            columns = [
-                *SCHEDULE_BASE,
-                SCHEDULE_KEY,
-                *self.year_columns(sheet, positions, years),
-            ]
+            year_columns = self.year_columns(sheet, positions, years)
+            columns = [*SCHEDULE_BASE, SCHEDULE_KEY, *year_columns]
         if any(c.key == "key" and c.header in positions for c in columns):
             self.keyed.add(sheet.name)
         missing = [
@@ -197,31 +197,82 @@ class Reader:
                 continue
             record = self.record(sheet, row_number, columns, positions, cells)
             if years is not None:
-                record["years"] = {
-                    key.split(":")[1]: record.pop(key)
-                    for key in list(record)
-                    if key.startswith("year:") and record[key]
-                }
+                record["years"] = self.words(sheet, row_number, record, year_columns)
             records.append((row_number, record))
         return records
 
     def year_columns(self, sheet: Sheet, positions: dict, years: range) -> list:
-        """A column for each header that names a fiscal year, refusing years outside the plan."""
-        columns = []
+        """A column for each header that names a fiscal year or a span of them.
+
+        Refuses years outside the plan, a span that does not run forwards,
+        and a second column for the same year or span.
+        """
+        columns, seen = [], {}
         for text in positions:
-            match = YEAR_HEADER.match(text)
+            match = YEAR_HEADER.match(match_key(text))
             if not match:
                 continue
-            year = int(match.group(1))
-            if year not in years:
+            first, last = int(match.group(1)), match.group(2)
+            last = int(last) if last else None
+            column = year_column(first, text, last=last)
+            if last is not None and last <= first:
+                self.problem(
+                    sheet.name,
+                    1,
+                    text,
+                    _("A span runs from its first fiscal year to a later one."),
+                )
+                continue
+            outside = [y for y in (first, last) if y is not None and y not in years]
+            for year in outside:
                 self.problem(
                     sheet.name,
                     1,
                     text,
                     _("%(year)s is not a fiscal year of the plan.") % {"year": year},
                 )
-            columns.append(year_column(year, text))
+            if column.key in seen:
+                self.problem(
+                    sheet.name,
+                    1,
+                    text,
+                    _("The column “%(header)s” already gives these years.")
+                    % {"header": seen[column.key]},
+                )
+                continue
+            seen[column.key] = text
+            columns.append(column)
         return columns
+
+    def words(self, sheet: Sheet, row: int, record: dict, columns: list) -> dict:
+        """The row's words by key of ScheduleRow.years, each year given once at most.
+
+        A word in a span's column applies to each of its years: a word in one
+        of those years' own columns, or in an overlapping span, is refused.
+        """
+        words, given = {}, {}
+        for column in columns:
+            word = record.pop(column.key)
+            if not word:
+                continue
+            years = column.key.split(":")[1]
+            first, _sep, last = years.partition("-")
+            covered = range(int(first), int(last or first) + 1)
+            if clash := next((given[y] for y in covered if y in given), None):
+                self.problem(
+                    sheet.name,
+                    row,
+                    column.header,
+                    _(
+                        "The column “%(header)s” of this row already gives a word "
+                        "for these years; leave one of them empty."
+                    )
+                    % {"header": clash},
+                )
+                continue
+            given.update(dict.fromkeys(covered, column.header))
+            words[years] = word
+        return words
 
     def record(self, sheet: Sheet, row: int, columns: list, positions: dict, cells):
         record = {}

@@ -23,6 +23,7 @@ from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.models import ScheduleRow
 from reformtracker.lib.fiscal import fiscal_year_label
+from reformtracker.lib.fiscal import fiscal_years_label
 
 YES = "○"
 NO = "×"
@@ -45,7 +46,9 @@ ITEM_STATES = {
 }
 GUIDE = "説明"
 SCHEDULE = "工程表"
-YEAR_HEADER = re.compile(r"^(\d{4})年度")
+# A schedule column's header, compared after match_key (～ is then ~): one
+# fiscal year, 2017年度, or a span, 2017～2018年度.
+YEAR_HEADER = re.compile(r"^(\d{4})(?: ?[~〜\-] ?(\d{4}))?年度")
 
 
 @dataclass(frozen=True)
@@ -201,15 +204,17 @@ PLAN = Sheet(
             default="項目",
             optional=True,
         ),
-        # Codes of SHEET_TEXT_BY_CODE, checked and turned into the stored list
-        # by the reader.
+        # Codes of SHEET_TEXT_BY_CODE with their labels, checked and turned
+        # into the stored list by the reader.
         Column(
             "sheet_fields",
             "記入項目",
             "調査票で記入する項目。P（当初予定）、D（取組実績）、A（課題と今後の取組）を"
             "「、」で区切って並べ、見出しを変えるなら「D=取組状況」のように書きます。"
+            '見出しに「、」「,」や「"」を含めるときは、見出しを " で囲みます'
+            '（例: D="取組状況、成果"。見出しの中の " は "" と2つ重ねます）。'
             "空欄なら P、D、A",
-            "list",
+            "fields",
             optional=True,
             width=30,
         ),
@@ -264,7 +269,13 @@ SCALE = Sheet(
     "評価区分",
     "評価の記号。上から順に、よい評価から並べます。",
     (
-        field_column(Grade, "code", "記号", "表や報告書に出る記号。例: S、◎"),
+        field_column(
+            Grade,
+            "code",
+            "記号",
+            "表や報告書に出る記号。例: S、◎。〇・◯は○と、全角の英数字は半角と同じ記号と"
+            "みなします（既存の記号は書いたとおりに残ります）",
+        ),
         field_column(Grade, "label", "名称", "例: 予定どおりに進捗", width=24),
         field_column(Grade, "description", "説明", "記号の意味の説明", width=40),
         field_column(
@@ -282,14 +293,31 @@ SCALE = Sheet(
 
 AREAS = Sheet(
     "分野",
-    "分野（施策の柱）。上から順に並びます。下位の分野は、上位分野の名称を「上位分野」に書き、上位分野より下の行に置きます。",
+    "分野（施策の柱）。上から順に並びます。下位の分野は、上位分野を「上位分野」に書き、"
+    "上位分野より下の行に置きます。分野を指すときは分野名を書きます。同じ名称の分野が"
+    "ほかにもあるときは、最上位の分野からの名称を「＞」でつないで書きます"
+    "（例: 行政改革＞行政改革）。最上位の分野は名称だけで指せます。",
     (
-        field_column(PolicyArea, "number", "番号", "例: Ⅰ、1、(1)。なければ空欄"),
         field_column(
-            PolicyArea, "name", "分野名", "プランの中で重複しない名称", width=40
+            PolicyArea,
+            "number",
+            "番号",
+            "例: Ⅰ、1、(1)。なければ空欄。Ⅰ と I、： と : のように、全角・半角や"
+            "ローマ数字の書き方の違いは同じ番号とみなします",
         ),
         field_column(
-            PolicyArea, "parent", "上位分野", "入れ子にする場合、上位の分野名", width=30
+            PolicyArea,
+            "name",
+            "分野名",
+            "同じ上位分野の中で重複しない名称。上位分野と同じ名称でもかまいません",
+            width=40,
+        ),
+        field_column(
+            PolicyArea,
+            "parent",
+            "上位分野",
+            "入れ子にする場合、上位の分野（分野名、または「＞」でつないだ名称）",
+            width=30,
         ),
     ),
 )
@@ -328,7 +356,14 @@ ITEMS = Sheet(
             required=False,
         ),
         field_column(Item, "parent", "上位項目", "サブ項目なら、上位の取組項目の番号"),
-        field_column(Item, "area", "分野", "「分野」シートの分野名", width=30),
+        field_column(
+            Item,
+            "area",
+            "分野",
+            "「分野」シートの分野名。同じ名称の分野がほかにもあれば、最上位の分野からの"
+            "名称を「＞」でつないで書きます（例: 行政改革＞行政改革）",
+            width=30,
+        ),
         field_column(Item, "title", "取組項目名", "", width=40),
         field_column(Item, "purpose", "目的・ねらい", "", width=50),
         field_column(Item, "content", "内容", "", width=50),
@@ -448,31 +483,51 @@ SCHEDULE_BASE = (
 SCHEDULE_KEY = key_column(ScheduleRow)
 SCHEDULE_HELP = (
     "工程表。実施内容の右に、プランの年度ごとの列（「2017年度」のように西暦で始まる見出し）"
-    "を置き、その年度の予定（例: 検討、実施）を短く書きます。"
+    "を置き、その年度の予定（例: 検討、実施）を書きます。複数年度にわたる予定（例: "
+    "平成29～30年度 検討）は、「2017～2018年度」のように最初と最後の年度を「～」で"
+    "つないだ見出しの列に書きます。その予定は範囲の各年度に当てはまり、同じ行の"
+    "範囲内の年度の列は空欄にします。"
 )
 
 SHEETS = (PLAN, SCALE, AREAS, DIVISIONS, ITEMS, INDICATORS)
 
 
-def schedule_sheet(years) -> Sheet:
-    """The schedule sheet: its base columns, a column per year, then the key."""
+def schedule_sheet(years, spans=()) -> Sheet:
+    """The schedule sheet: its base columns, a column per year and per span, then the key.
+
+    `spans` are the (first, last) fiscal years of the spans the rows use.
+    """
     return Sheet(
         SCHEDULE,
         SCHEDULE_HELP,
-        (*SCHEDULE_BASE, *(year_column(year) for year in years), SCHEDULE_KEY),
+        (
+            *SCHEDULE_BASE,
+            *(year_column(year) for year in years),
+            *(year_column(first, last=last) for first, last in spans),
+            SCHEDULE_KEY,
+        ),
     )
 
 
-def year_column(year: int, header: str | None = None) -> Column:
-    """The schedule's column of one fiscal year, under its header as written.
+def year_column(
+    year: int, header: str | None = None, *, last: int | None = None
+) -> Column:
+    """The schedule's column of one fiscal year, or of a span up to `last`, under its header.
 
-    ScheduleRow.years has no length limit of its own; the workbook keeps each
-    year's word short.
+    Its key is the key of ScheduleRow.years: year:2017, or year:2017-2018.
     """
+    years = f"{year}-{last}" if last is not None else str(year)
     return Column(
-        f"year:{year}", header or year_header(year), "", max_length=50, width=12
+        f"year:{years}",
+        header or year_header(year, last),
+        "",
+        max_length=ScheduleRow.WORD_LIMIT,
+        width=12 if last is None else 16,
     )
 
 
-def year_header(year: int) -> str:
+def year_header(year: int, last: int | None = None) -> str:
+    """2017年度（平成29年度）, or for a span 2017～2018年度（平成29～30年度）."""
+    if last is not None:
+        return f"{year}～{last}年度（{fiscal_years_label(year, last)}）"
     return f"{year}年度（{fiscal_year_label(year)}）"

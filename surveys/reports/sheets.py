@@ -179,9 +179,11 @@ def _schedule(ws, row: int, plan: Plan, schedule: list, statuses=None):
     for schedule_row in schedule:
         row += 1
         xlsx.put_merged(ws, row, 1, 2, schedule_row.activity)
-        for column, year in enumerate(years, start=3):
-            xlsx.put(
-                ws, row, column, schedule_row.word_for(year), alignment=xlsx.CENTER
+        # A word spanning fiscal years is one cell across their columns.
+        for word, first, last in schedule_row.cells(years):
+            column = 3 + years.index(first)
+            xlsx.put_merged(
+                ws, row, column, column + last - first, word, alignment=xlsx.CENTER
             )
         texts = [(schedule_row.activity, SHEET_WIDTHS[0] + SHEET_WIDTHS[1])]
         if statuses is not None:

@@ -308,6 +308,13 @@ KIND_VALUES = {
         st.from_regex(r"#[0-9A-Fa-f]{6}", fullmatch=True),
         st.text(CHARACTERS, max_size=8),
     ),
+    # 記入項目: codes, labels, separators and quotes in any order.
+    "fields": st.one_of(
+        st.lists(
+            st.sampled_from([*'PDA=、,，\n\r "取組', "D=", '""']), max_size=20
+        ).map("".join),
+        st.sampled_from(['P、D="取組状況、成果"、A', 'D="a""b"', 'D="open', 'D="a" b']),
+    ),
 }
 # Cells a person edits while keeping the workbook sound: (sheet, header, kind).
 EDITABLE = [
