@@ -121,7 +121,9 @@ class SheetForm(forms.Form):
             for row in sheet.item.schedule_rows.all():
                 status = statuses.get(row.pk)
                 grade_name, reason_name = f"status_{row.pk}", f"status_reason_{row.pk}"
-                self.fields[grade_name] = _grade_field(sheet, row.activity or "—")
+                self.fields[grade_name] = _grade_field(
+                    sheet, row.label_for(sheet.period.fiscal_year)
+                )
                 self.fields[reason_name] = _text_field(
                     plan.reason_label or SHEET_LABELS["division_reason"]
                 )

@@ -397,7 +397,7 @@ class _Reader:
         if row is None:
             self.problem(result.worksheet, None, self.mismatch())
             return
-        label = row.activity or "—"
+        label = row.label_for(self.period.fiscal_year)
         if is_formula(cell):
             self.problem(result.worksheet, coordinate, _formula(label))
             return

@@ -499,6 +499,14 @@ class ScheduleRow(models.Model):
             year = last + 1
         return cells
 
+    def label_for(self, fiscal_year: int) -> str:
+        """How a form or a page names the row: its activity, else its words for the year.
+
+        Plans that leave the activity empty tell their rows apart by the
+        words the schedule plans for the year.
+        """
+        return self.activity or self.word_for(fiscal_year) or "—"
+
 
 def year_span(key: str) -> tuple[int, int] | None:
     """(first, last) fiscal year of a key of ScheduleRow.years, None if it is not one."""

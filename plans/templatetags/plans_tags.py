@@ -36,6 +36,12 @@ def era_date(value) -> str:
 
 
 @register.filter
+def schedule_label(row, fiscal_year: int) -> str:
+    """A schedule row's activity, else its words for the year: how a status is labelled."""
+    return row.label_for(fiscal_year)
+
+
+@register.filter
 def schedule_cells(row, fiscal_years) -> list[dict]:
     """The row's cells over the plan's years, a word spanning years as one cell."""
     return [

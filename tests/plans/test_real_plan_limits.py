@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.db import transaction
+from django.urls import reverse
 
 from plans import workbook
 from plans.models import Item
@@ -24,10 +25,14 @@ from plans.models import Plan
 from plans.models import PolicyArea
 from plans.models import ScheduleRow
 from surveys import sheetfiles
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
 from tests.conftest import make_user
 from tests.factories import add_period
+from tests.factories import add_published_period
 from tests.factories import make_plan
 from tests.html import soup
+from tests.html import text
 from tests.plans.test_workbook import as_upload
 from tests.plans.test_workbook import cell_values
 from tests.plans.test_workbook import column_of
@@ -368,3 +373,70 @@ def test_a_circle_typed_in_the_sheets_workbook_is_that_status(settings, tmp_path
     assert upload.problems == []
     [entry] = upload.to_save
     assert entry.statuses[row.pk][0].code == "○"
+
+
+# 6. Schedule rows without an activity
+
+
+@pytest.fixture
+def unlabelled_rows(db):
+    """A plan rated per schedule row whose item 1 has two rows, no activity, FY2024's words differ."""
+    plan = make_plan(items=1, rated_per=PER_ROW, first_fiscal_year=2024)
+    ScheduleRow.objects.filter(item__plan=plan).update(
+        activity="", years={"2024": "調査", "2025": "実施"}
+    )
+    item = plan.items.get()
+    ScheduleRow.objects.create(item=item, years={"2024": "制度設計"}, order=2)
+    return plan
+
+
+def test_unlabelled_rows_are_named_by_their_words_in_the_sheet_form(
+    client, unlabelled_rows
+):
+    staff = make_user("madoguchi", divisions=["窓口課"], city="テスト市")
+    sheet = SurveySheet.objects.get(
+        period=add_period(unlabelled_rows, fiscal_year=2024)
+    )
+    client.force_login(staff)
+    page = client.get(reverse("surveys:sheet_edit", args=[sheet.pk]))
+    legends = [el.get_text(strip=True) for el in soup(page).select("#statuses legend")]
+    assert legends[1:] == ["調査", "制度設計"]
+
+
+def test_unlabelled_rows_are_named_by_their_words_in_the_upload_preview(
+    client, settings, tmp_path, unlabelled_rows
+):
+    settings.UPLOAD_HOLD_DIR = tmp_path
+    staff = make_user("madoguchi", divisions=["窓口課"], city="テスト市")
+    period = add_period(unlabelled_rows, fiscal_year=2024)
+    rows = list(
+        ScheduleRow.objects.filter(item__plan=unlabelled_rows).order_by("order")
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(sheetfiles.sheets_workbook_for(staff, period))
+    )
+    place = {name: c for _ws, _pk, _v, name, c in list(book["_meta"].values)[1:]}
+    for row, code in zip(rows, ["◎", "△"], strict=True):
+        book["No.1"][place[f"status:{row.pk}"]] = code
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(staff)
+    preview = client.post(
+        reverse("surveys:period_upload", args=[period.pk]),
+        {"file": SimpleUploadedFile("s.xlsx", buffer.getvalue())},
+    )
+    assert "調査 — ◎" in text(preview)
+    assert "制度設計 — △" in text(preview)
+
+
+def test_unlabelled_rows_are_named_by_their_words_in_the_published_statuses(
+    client, unlabelled_rows
+):
+    period = add_published_period(unlabelled_rows, fiscal_year=2024)
+    sheet = SurveySheet.objects.get(period=period)
+    grades = {g.code: g for g in unlabelled_rows.rating_scale.grades.all()}
+    for row, code in zip(sheet.item.schedule_rows.all(), ["◎", "○"], strict=True):
+        ScheduleStatus.objects.create(sheet=sheet, schedule_row=row, grade=grades[code])
+    page = soup(client.get(sheet.item.get_absolute_url()))
+    labels = [dt.get_text(strip=True) for dt in page.select(".sheet .rating dt")]
+    assert labels == ["調査", "制度設計"]
