@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "reformtracker.holds",
     "plans",
     "surveys",
     "public",
@@ -172,6 +173,11 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploads waiting for confirmation, ours and django-import-export's, are kept
+    # in the database, so that a preview made through one app server can be
+    # confirmed through another: servers share nothing but the database.
+    "held_uploads": {"BACKEND": "reformtracker.holds.storage.DatabaseStorage"},
+    "import_export": {"BACKEND": "reformtracker.holds.storage.DatabaseStorage"},
 }
 
 # Login: django-axes locks a username on one address after repeated failures.
@@ -234,13 +240,12 @@ UPLOAD_MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 UPLOAD_MAX_PART_BYTES = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # An upload waits here between its preview and the confirmation.
-UPLOAD_HOLD_DIR = VAR_DIR / "uploads"
 # Previews one user may keep waiting for confirmation at once (two browser
 # tabs, say); a new one deletes that user's oldest beyond it.
 UPLOAD_HOLDS_PER_USER = 3
 
 # django-import-export (flat lists in the admin): all or nothing, only for those
-# who may add the model, uploads kept under var/ between preview and confirm.
+# who may add the model, uploads kept in the database between preview and confirm.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
@@ -248,4 +253,3 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 # Off: it strips a leading "=" and leaves + - @; DivisionResource neutralises instead.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
-MEDIA_ROOT = VAR_DIR / "media"

@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import io
 import secrets
-import time
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MEGABYTE = 1024 * 1024
@@ -369,56 +370,73 @@ class HeldUpload:
         )
 
 
+def held_files():
+    """Where uploads wait for confirmation: settings.STORAGES["held_uploads"].
+
+    The database by default, so that any app server can confirm a preview
+    made through another.
+    """
+    return storages["held_uploads"]
+
+
 def _hold(request, upload, kind: str) -> str:
     """Keep an upload until it is confirmed; return the token that names it.
 
     Each user holds at most UPLOAD_HOLDS_PER_USER files: making a new hold
-    deletes that user's oldest beyond it, so nobody fills the disk.
+    deletes that user's oldest beyond it, so nobody fills the storage.
     """
-    folder = Path(settings.UPLOAD_HOLD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    clear_expired_holds()
-    own = sorted(folder.glob(f"{request.user.pk}-*.xlsx"), key=_age, reverse=True)
+    store, folder = held_files(), str(request.user.pk)
+    own = sorted(
+        (f"{folder}/{name}" for name in store.listdir(folder)[1]),
+        key=store.get_modified_time,
+    )
     for old in own[: max(len(own) - settings.UPLOAD_HOLDS_PER_USER + 1, 0)]:
-        old.unlink(missing_ok=True)
+        store.delete(old)
     token = secrets.token_urlsafe(16)
     upload.seek(0)
-    _held_path(request, token).write_bytes(upload.read())
+    store.save(_held_name(request, token), ContentFile(upload.read()))
     request.session[f"upload:{token}"] = {"kind": kind, "name": upload.name}
     return token
 
 
 def clear_expired_holds() -> int:
     """Delete the held uploads older than HOLD_SECONDS; return how many."""
-    folder = Path(settings.UPLOAD_HOLD_DIR)
-    expired = [path for path in folder.glob("*.xlsx") if _age(path) > HOLD_SECONDS]
-    for path in expired:
-        path.unlink(missing_ok=True)
+    store = held_files()
+    names = [
+        f"{folder}/{name}"
+        for folder in store.listdir("")[0]
+        for name in store.listdir(folder)[1]
+    ]
+    expired = [name for name in names if _expired(store, name)]
+    for name in expired:
+        store.delete(name)
     return len(expired)
 
 
-def _age(path: Path) -> float:
-    try:
-        return time.time() - path.stat().st_mtime
-    except FileNotFoundError:  # deleted meanwhile by another request
-        return 0.0
+def _expired(store, name: str) -> bool:
+    age = timezone.now() - store.get_modified_time(name)
+    return age.total_seconds() > HOLD_SECONDS
 
 
-def _held_path(request, token: str) -> Path:
-    return Path(settings.UPLOAD_HOLD_DIR) / f"{request.user.pk}-{token}.xlsx"
+def _held_name(request, token: str) -> str:
+    return f"{request.user.pk}/{token}.xlsx"
 
 
 def _held(request, token: str, kind: str) -> SimpleUploadedFile:
     """The upload kept under `token` by this session, as a file to read again."""
     meta = request.session.get(f"upload:{token}")
-    path = _held_path(request, token)
-    if not meta or meta["kind"] != kind or not path.exists():
+    store, name = held_files(), _held_name(request, token)
+    try:
+        if not meta or meta["kind"] != kind or _expired(store, name):
+            raise FileNotFoundError(name)
+        with store.open(name) as held:
+            return SimpleUploadedFile(meta["name"], held.read())
+    except FileNotFoundError:
         raise UploadRejected(
             _("The uploaded file is no longer available; upload it again.")
-        )
-    return SimpleUploadedFile(meta["name"], path.read_bytes())
+        ) from None
 
 
 def _release(request, token: str) -> None:
     request.session.pop(f"upload:{token}", None)
-    _held_path(request, token).unlink(missing_ok=True)
+    held_files().delete(_held_name(request, token))

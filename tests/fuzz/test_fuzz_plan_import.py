@@ -461,8 +461,7 @@ def seed_export(seed_plan) -> bytes:
 
 
 @pytest.fixture
-def admin_client(client, administrator, settings, tmp_path):
-    settings.UPLOAD_HOLD_DIR = tmp_path
+def admin_client(client, administrator, settings):
     client.force_login(administrator)
     return client
 

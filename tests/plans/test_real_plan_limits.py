@@ -354,8 +354,7 @@ def test_an_area_reference_typed_with_half_width_signs_finds_the_area():
     assert_round_trip(plan, set_cell("取組項目", "1", "分野", typed))
 
 
-def test_a_circle_typed_in_the_sheets_workbook_is_that_status(settings, tmp_path):
-    settings.UPLOAD_HOLD_DIR = tmp_path
+def test_a_circle_typed_in_the_sheets_workbook_is_that_status(settings):
     plan = make_plan(items=1, rated_per=PER_ROW)
     staff = make_user("madoguchi", divisions=["窓口課"], city="テスト市")
     period = add_period(plan, fiscal_year=2024)
@@ -404,9 +403,8 @@ def test_unlabelled_rows_are_named_by_their_words_in_the_sheet_form(
 
 
 def test_unlabelled_rows_are_named_by_their_words_in_the_upload_preview(
-    client, settings, tmp_path, unlabelled_rows
+    client, settings, unlabelled_rows
 ):
-    settings.UPLOAD_HOLD_DIR = tmp_path
     staff = make_user("madoguchi", divisions=["窓口課"], city="テスト市")
     period = add_period(unlabelled_rows, fiscal_year=2024)
     rows = list(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import zipfile
+from datetime import timedelta
 from urllib.parse import unquote
 
 import openpyxl
@@ -18,11 +18,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import ngettext
 
 from plans.models import IndicatorValue
 from plans.models import Period
+from reformtracker.holds.models import HeldFile
 from reformtracker.lib.uploads import MEGABYTE
 from reformtracker.lib.uploads import Problem
 from surveys import reports
@@ -51,12 +53,6 @@ MESSAGES = {
     "not_ours": "This is not a workbook downloaded from ReformTracker. Download the "
     "survey sheets of the period, fill them in and upload that file.",
 }
-
-
-@pytest.fixture(autouse=True)
-def _held_uploads(settings, tmp_path):
-    """Uploads waiting for confirmation go to a temporary folder, not var/."""
-    settings.UPLOAD_HOLD_DIR = tmp_path
 
 
 def message(key: str, **params) -> str:
@@ -638,15 +634,15 @@ def token_of(preview) -> str:
 
 
 def test_a_users_new_preview_deletes_their_oldest_beyond_the_limit(
-    client, settings, tmp_path, division_staff, open_fy2018
+    client, settings, division_staff, open_fy2018
 ):
     settings.UPLOAD_HOLDS_PER_USER = 2
     previews = [
         previewed(client, division_staff, open_fy2018, f"記入{n}") for n in range(3)
     ]
-    held = sorted(path.name for path in tmp_path.glob("*.xlsx"))
+    held = sorted(HeldFile.objects.values_list("name", flat=True))
     assert held == sorted(
-        f"{division_staff.pk}-{token_of(preview)}.xlsx" for preview in previews[1:]
+        f"{division_staff.pk}/{token_of(preview)}.xlsx" for preview in previews[1:]
     )
     # The deleted preview can no longer be confirmed; the newest still can.
     response = confirm(client, open_fy2018, previews[0])
@@ -655,13 +651,22 @@ def test_a_users_new_preview_deletes_their_oldest_beyond_the_limit(
     assert confirm(client, open_fy2018, previews[2]).status_code == 302
 
 
-def test_clear_held_uploads_deletes_only_expired_ones(tmp_path, settings):
-    fresh, stale = tmp_path / "1-fresh.xlsx", tmp_path / "1-stale.xlsx"
-    for path in (fresh, stale):
-        path.write_bytes(b"PK")
-    day_ago = time.time() - 25 * 60 * 60
-    os.utime(stale, (day_ago, day_ago))
+def test_clear_held_uploads_deletes_only_expired_ones(db):
+    for name in ("1/fresh.xlsx", "1/stale.xlsx", "2/stale.xlsx"):
+        HeldFile.objects.create(name=name, content=b"PK")
+    day_ago = timezone.now() - timedelta(hours=25)
+    HeldFile.objects.filter(name__endswith="stale.xlsx").update(saved=day_ago)
     out = io.StringIO()
     call_command("clear_held_uploads", stdout=out)
-    assert out.getvalue().strip() == "Deleted 1 expired uploads."
-    assert [path.name for path in tmp_path.iterdir()] == ["1-fresh.xlsx"]
+    assert out.getvalue().strip() == "Deleted 2 expired uploads."
+    assert list(HeldFile.objects.values_list("name", flat=True)) == ["1/fresh.xlsx"]
+
+
+def test_a_preview_older_than_a_day_cannot_be_confirmed(
+    client, division_staff, open_fy2018
+):
+    preview = previewed(client, division_staff, open_fy2018, "記入")
+    HeldFile.objects.update(saved=timezone.now() - timedelta(hours=25))
+    response = confirm(client, open_fy2018, preview)
+    assert response.status_code == 400
+    assert "もう一度アップロードしてください" in text(response)
