@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
-    "axes",
+    "reformtracker.lockout.LockoutConfig",
     "csp",
     "reformtracker.holds",
     "plans",

@@ -3,6 +3,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("ReformTracker administration")
+admin.site.site_title = _("ReformTracker administration")
+admin.site.index_title = _("Plans, sheets and users")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
