@@ -356,7 +356,7 @@ def item_report(item: Item) -> ItemReport:
         indicators=indicators,
         schedule_rows=list(source.schedule_rows.all()),
         sub_items=sub_items,
-        relistings=list(source.relistings.all()),
+        relistings=list(source.relistings.exclude(pk=item.pk)),
         divisions=[
             link.division for link in item.division_links.select_related("division")
         ],

@@ -133,6 +133,21 @@ def test_relisted_item_links_to_its_source_and_back(client, seed_plan):
     assert source.find("a", href=item_url(seed_plan, "29")).get_text() == "No.29"
 
 
+def test_a_relisted_items_page_names_its_source_never_itself(client, seed_plan):
+    page = soup(client.get(item_url(seed_plan, "29")))
+    assert page.find("a", href=item_url(seed_plan, "29")) is None
+    notices = " ".join(p.get_text() for p in page.select("p.notice"))
+    assert "No.15（" in notices and "の再掲です" in notices
+    assert "再掲先" not in notices
+
+
+def test_relistings_are_named_with_japanese_parentheses(client, seed_plan):
+    notices = soup(client.get(item_url(seed_plan, "15"))).select("p.notice")
+    listed = " ".join(p.get_text(" ", strip=True) for p in notices)
+    assert "再掲先:" in listed and "No.29 （" in listed
+    assert "(" not in listed and ")" not in listed
+
+
 def test_relisted_item_shows_its_sources_sheet(client, seed_plan):
     page = text(client.get(item_url(seed_plan, "41")))
     assert "2次評価（行革本部）（C） S 予定以上に進捗" in page
