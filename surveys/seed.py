@@ -24,6 +24,7 @@ from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.models import ScheduleRow
 from reformtracker.lib.text import clean
+from reformtracker.lib.text import join_japanese
 from reformtracker.lib.text import parse_quantity
 from surveys.models import SurveySheet
 
@@ -48,7 +49,7 @@ def load_seed(path: Path = SEED_PATH) -> Plan | None:
 
     The city and its S/A/B scale are made by the migrations (plans 0002, 0011).
     """
-    records = json.loads(path.read_text(encoding="utf-8"))
+    records = _joined(json.loads(path.read_text(encoding="utf-8")))
     with transaction.atomic():
         city = City.objects.get(slug=CITY_SLUG)
         if Plan.objects.filter(city=city, name=PLAN_NAME).exists():
@@ -85,6 +86,17 @@ def load_seed(path: Path = SEED_PATH) -> Plan | None:
             if record["has_sheet"]:
                 _create_sheet(item, period, grades, record)
     return plan
+
+
+def _joined(value):
+    """The records with every text's PDF-extraction spaces removed (join_japanese)."""
+    if isinstance(value, str):
+        return join_japanese(value)
+    if isinstance(value, list):
+        return [_joined(v) for v in value]
+    if isinstance(value, dict):
+        return {key: _joined(v) for key, v in value.items()}
+    return value
 
 
 def _create_item(

@@ -20,6 +20,23 @@ def clean(text: str | None) -> str:
     return "" if text in BLANKS else text
 
 
+# Kana, ideographs (with 々 and ー), and Japanese punctuation such as 、。「」（）.
+_JAPANESE = (
+    "\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff08\uff09"
+)
+_SPACE_IN_JAPANESE = re.compile(f"(?<=[{_JAPANESE}])[ \u3000]+(?=[{_JAPANESE}])")
+
+
+def join_japanese(text: str) -> str:
+    """Remove the spaces between two Japanese characters, which text taken from a
+    PDF keeps where the page broke a line or spaced a word (道 路ボランティア).
+
+    Japanese is written without spaces, so none is lost; a space beside a Latin
+    letter or a digit stays (PDCA サイクル and 10 人 do not change).
+    """
+    return _SPACE_IN_JAPANESE.sub("", text)
+
+
 def parse_quantity(text: str) -> tuple[Decimal | None, str]:
     """Split "9,855人" into (9855, "人"); anything else gives (None, "")."""
     match = _QUANTITY.match(text)

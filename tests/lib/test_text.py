@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from reformtracker.lib.text import clean
+from reformtracker.lib.text import join_japanese
 from reformtracker.lib.text import match_key
 from reformtracker.lib.text import parse_quantity
 
@@ -32,3 +33,23 @@ def test_parse_quantity(text, expected):
 )  # fmt: skip
 def test_match_key_reads_a_symbol_as_japanese_input_gives_it(typed, meant):
     assert match_key(typed) == match_key(meant)
+
+
+@pytest.mark.parametrize(
+    ("extracted", "joined"),
+    [
+        ("道 路ボランティア", "道路ボランティア"),
+        ("推進員 登録", "推進員登録"),
+        ("地域健康づ くり推進員", "地域健康づくり推進員"),
+        ("コ ー ド", "コード"),
+        ("人々 の", "人々の"),
+        ("採択を行った。 予算編成", "採択を行った。予算編成"),
+        ("財政課、\u3000行政経営課", "財政課、行政経営課"),
+        ("PDCA サイクル", "PDCA サイクル"),
+        ("10 人", "10 人"),
+        ("Plan Do", "Plan Do"),
+        ("行の\n終わり", "行の\n終わり"),
+    ],
+)
+def test_join_japanese_removes_only_spaces_between_japanese(extracted, joined):
+    assert join_japanese(extracted) == joined

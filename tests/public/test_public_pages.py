@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from plans.models import Item
 from plans.models import Period
 from tests.html import soup
 from tests.html import table_rows
@@ -161,3 +162,10 @@ def test_unknown_item_is_a_404_in_japanese(client, seed_plan):
 
 def test_unknown_plan_is_a_404(client, db):
     assert client.get("/plans/12345/").status_code == 404
+
+
+def test_the_seed_texts_have_no_spaces_left_by_the_pdf_inside_words(seed_plan):
+    item = Item.objects.get(plan=seed_plan, number="2")
+    texts = [item.purpose, *(row.activity for row in item.schedule_rows.all())]
+    assert any("道路ボランティア" in t for t in texts)
+    assert not any("道 路" in t or "づ くり" in t for t in texts)
