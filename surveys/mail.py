@@ -32,15 +32,19 @@ def _member_addresses(divisions: Iterable) -> list[str]:
 logger = logging.getLogger(__name__)
 
 
-def _deliver(template: str, context: dict, recipients: list[str]) -> bool | None:
+def _deliver(
+    template: str, context: dict, recipients: list[str], site_url: str | None = None
+) -> bool | None:
     """Send `template`'s subject and body to `recipients`.
 
+    Links start with `site_url`, the address of the request that caused the
+    mail; SITE_URL for mail sent without one (send_reminders from cron).
     True once sent, False if delivery failed, None with nobody to send to.
     """
     if not recipients:
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        context = {**context, "site_url": settings.SITE_URL}
+        context = {**context, "site_url": site_url or settings.SITE_URL}
         subject = render_to_string(f"surveys/mail/{template}_subject.txt", context)
         body = render_to_string(f"surveys/mail/{template}_body.txt", context)
     # A subject is one line, whatever the item number or title holds.
@@ -53,10 +57,16 @@ def _deliver(template: str, context: dict, recipients: list[str]) -> bool | None
     return True
 
 
-def send_returned_notice(sheet) -> bool | None:
+def site_url_of(request) -> str:
+    """The address the app was reached at by `request`, for links in mail."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def send_returned_notice(sheet, site_url: str | None = None) -> bool | None:
     """Tell the sheet's divisions that HQ returned it, with HQ's note."""
     divisions = [link.division for link in sheet.item.division_links.all()]
-    return _deliver("returned", {"sheet": sheet}, _member_addresses(divisions))
+    addresses = _member_addresses(divisions)
+    return _deliver("returned", {"sheet": sheet}, addresses, site_url)
 
 
 def send_missing_reminder(division, period, sheets: list) -> bool | None:

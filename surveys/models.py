@@ -202,8 +202,12 @@ class SurveySheet(models.Model):
             status._history_user = by
             status.save()
 
-    def return_to_division(self, *, by, note: str) -> bool | None:
+    def return_to_division(
+        self, *, by, note: str, site_url: str | None = None
+    ) -> bool | None:
         """HQ sends the sheet back to the division with a note, and tells them by e-mail.
+
+        The mail's link starts with `site_url` (the address HQ used), else SITE_URL.
 
         Returns whether the e-mail went out once the return is committed: False
         if it failed, None if nobody had an address or the caller's own
@@ -218,7 +222,7 @@ class SurveySheet(models.Model):
             current.return_note = note
             current._save_by(by)
             transaction.on_commit(
-                lambda: notified.update(sent=send_returned_notice(current))
+                lambda: notified.update(sent=send_returned_notice(current, site_url))
             )
         self.refresh_from_db()
         return notified.get("sent")

@@ -13,6 +13,7 @@ from surveys import access
 from surveys.forms import ReviewForm
 from surveys.forms import SheetForm
 from surveys.history import sheet_history
+from surveys.mail import site_url_of
 from surveys.models import Conflict
 from surveys.models import Refused
 from surveys.models import SurveySheet
@@ -137,7 +138,9 @@ def sheet_review(request, pk: int):
     try:
         if form.cleaned_data["decision"] == ReviewForm.RETURN:
             notified = sheet.return_to_division(
-                by=request.user, note=form.cleaned_data["note"]
+                by=request.user,
+                note=form.cleaned_data["note"],
+                site_url=site_url_of(request),
             )
             messages.success(request, _("The sheet was returned to the division."))
             if notified is False:

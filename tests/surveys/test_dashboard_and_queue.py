@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.core.management import CommandError
@@ -133,7 +134,10 @@ def test_demo_needs_debug(seed_plan, settings):
 
 def test_demo_creates_a_user_per_role_and_opens_a_period(client, seed_plan, settings):
     settings.DEBUG = True
-    call_command("load_demo")
+    settings.SITE_URL = "http://192.0.2.5:8000"
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "SITE_URL (http://192.0.2.5:8000)" in out.getvalue()
     period = seed_plan.periods.get(state="open")
     assert (period.fiscal_year, period.half) == (2018, "first")
     assert period.deadline > timezone.localdate() + datetime.timedelta(days=20)

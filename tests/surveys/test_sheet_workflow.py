@@ -42,8 +42,9 @@ def edit(client, sheet, **kwargs):
     )
 
 
-def review(client, sheet, **data):
-    return client.post(reverse("surveys:sheet_review", args=[sheet.pk]), data)
+def review(client, sheet, headers=None, **data):
+    url = reverse("surveys:sheet_review", args=[sheet.pk])
+    return client.post(url, data, headers=headers)
 
 
 @pytest.fixture
@@ -169,6 +170,30 @@ def test_hq_returns_a_sheet_with_a_note_and_the_division_is_told(
     client.force_login(division_staff)
     page = text(client.get(reverse("surveys:sheet_edit", args=[submitted.pk])))
     assert "本部からの差戻し: 指標の実績値を記入してください。" in page
+
+
+def test_the_return_mail_links_to_the_address_hq_used(
+    client,
+    settings,
+    hq_officer,
+    submitted,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ALLOWED_HOSTS = ["reform.city.example.lg.jp"]
+    client.force_login(hq_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        review(
+            client,
+            submitted,
+            decision="return",
+            note="指標の実績値を記入してください。",
+            headers={"host": "reform.city.example.lg.jp"},
+        )
+    link = f"http://reform.city.example.lg.jp{submitted.get_absolute_url()}"
+    assert link in mailoutbox[0].body
+    assert "127.0.0.1" not in mailoutbox[0].body
 
 
 def test_returning_needs_a_note(client, hq_officer, submitted, mailoutbox):

@@ -28,6 +28,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Opened {period} of {plan} with {period.sheets.count()} sheets."
                 )
+        self.stdout.write(
+            "Links in mail sent from a page use the address that page was "
+            f"reached at; reminders sent by send_reminders use SITE_URL ({settings.SITE_URL})."
+        )
         self.stdout.write(f"Demo users (password for each: {DEMO_PASSWORD}):")
         width = max(len(username) for username, _role in users)
         for username, role in users:
