@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import Value
 from django.db.models.functions import Concat
@@ -37,6 +38,7 @@ from plans.workbook.schema import schedule_sheet
 from plans.workbook.sync import merge
 from plans.workbook.sync import quiet_shifts
 from plans.workbook.sync import sync
+from reformtracker.lib.labels import item_ref
 
 SCHEDULE_SHEET = schedule_sheet(())
 
@@ -54,6 +56,14 @@ class ItemImport:
         self.keys: dict[str, str] = {}  # item number in the workbook -> key
         self.gone_items: list[Item] = []
         self.numbers_before: dict[int, str] = {}  # item id -> number before
+
+    def ref(self, number: str, title: str) -> str:
+        """How messages name an item: No.3, or its title in a plan without numbers."""
+        return item_ref(SimpleNamespace(number=number, title=title), self.numbered)
+
+    @property
+    def numbered(self) -> bool:
+        return self.plan.numbered_items
 
     def items(self, areas, divisions) -> dict[str, Item]:
         """Write the items in the workbook; those left out are removed by remove_items."""
@@ -79,7 +89,7 @@ class ItemImport:
         earlier = self.earlier_items()
         items, link_diffs = sync(Item, items, self.item_links(items, earlier))
         diffs = merge(merge(diffs, link_diffs), self.item_divisions(items, divisions))
-        numbers = {i.pk: i.number for i in items.values()}
+        numbers = {i.pk: self.ref(i.number, i.title) for i in items.values()}
         names = {
             "carried_from_id": {i.pk: i.number for i in earlier.values()},
             "area_id": {a.pk: path_text(a.path) for a in areas.values()},
@@ -91,7 +101,7 @@ class ItemImport:
             ITEMS.name,
             quiet_shifts(diffs, shifts),
             len(wanted),
-            lambda key: f"No.{wanted[key]['number']}",
+            lambda key: self.ref(wanted[key]["number"], wanted[key]["title"]),
             names,
         )
         return {number: items[key] for number, key in self.keys.items()}
@@ -124,8 +134,11 @@ class ItemImport:
                 self.changes.refuse(
                     ITEMS.name,
                     ITEMS.header("carried_from"),
-                    _("No.%(number)s: the previous plan has no item No.%(carried)s.")
-                    % {"number": record["number"], "carried": number},
+                    _("%(item)s: the previous plan has no item numbered “%(carried)s”.")
+                    % {
+                        "item": self.ref(record["number"], record["title"]),
+                        "carried": number,
+                    },
                 )
         return earlier
 
@@ -195,17 +208,17 @@ class ItemImport:
             refusal=lambda item: " ".join(
                 [
                     _(
-                        "No.%(number)s is not in the workbook but has survey sheets; "
+                        "%(item)s is not in the workbook but has survey sheets; "
                         "it cannot be removed."
                     )
-                    % {"number": item.number},
+                    % {"item": item_ref(item, self.numbered)},
                     _(
                         "To end the item, keep its row and write 終了 or 統合 in "
                         "the column 状態."
                     ),
                 ]
             ),
-            label=lambda item: f"No.{item.number}",
+            label=lambda item: item_ref(item, self.numbered),
         )
 
     # Indicators and the schedule
@@ -220,10 +233,13 @@ class ItemImport:
             lambda record: {name: record[name] for name in names},
             refusal=lambda indicator: (
                 _(
-                    "The indicator “%(name)s” of No.%(number)s is not in the workbook "
+                    "The indicator “%(name)s” of %(item)s is not in the workbook "
                     "but has actual values; it cannot be removed."
                 )
-                % {"name": indicator.name, "number": indicator.item.number}
+                % {
+                    "name": indicator.name,
+                    "item": item_ref(indicator.item, self.numbered),
+                }
             ),
         )
 
@@ -236,10 +252,10 @@ class ItemImport:
             lambda record: {"activity": record["activity"], "years": record["years"]},
             refusal=lambda row: (
                 _(
-                    "The schedule row “%(activity)s” of No.%(number)s is not in the "
+                    "The schedule row “%(activity)s” of %(item)s is not in the "
                     "workbook but has statuses; it cannot be removed."
                 )
-                % {"activity": row.activity, "number": row.item.number}
+                % {"activity": row.activity, "item": item_ref(row.item, self.numbered)}
             ),
         )
 
@@ -285,7 +301,10 @@ class ItemImport:
             sheet.name,
             quiet_shifts(diffs, list(shifts.values())),
             len(wanted),
-            lambda key: "No.{} ({})".format(*labels[key]),
+            lambda key: (
+                f"{self.ref(labels[key][0], items[labels[key][0]].title)} "
+                f"({labels[key][1]})"
+            ),
             {"item_id": {item.pk: number for number, item in items.items()}},
         )
         # The rows of a removed item go with it (remove_items).
@@ -300,7 +319,7 @@ class ItemImport:
                 if key not in wanted and row.item_id not in going
             ],
             refusal=refusal,
-            label=lambda row: f"No.{row.item.number} ({row.order})",
+            label=lambda row: f"{item_ref(row.item, self.numbered)} ({row.order})",
         )
 
     def refuse_moves_with_data(self, sheet, kept, wanted, rows) -> None:
@@ -312,10 +331,13 @@ class ItemImport:
                 sheet.name,
                 sheet.header("item"),
                 _(
-                    "“%(name)s” has survey data of No.%(number)s; it cannot move to "
+                    "“%(name)s” has survey data of %(item)s; it cannot move to "
                     "another item. Add a new row instead."
                 )
-                % {"name": row, "number": self.numbers_before[row.item_id]},
+                % {
+                    "name": row,
+                    "item": self.ref(self.numbers_before[row.item_id], row.item.title),
+                },
                 row=rows[key]["row"],
             )
 

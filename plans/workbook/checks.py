@@ -249,7 +249,7 @@ def check_item_links(fault, item: dict, by_number: dict) -> None:
         elif key == "relisted_from" and by_number[number]["relisted_from"]:
             fault(
                 key,
-                _("No.%(number)s is itself a re-listing; refer to its source.")
+                _("The item “%(number)s” is itself a re-listing; refer to its source.")
                 % {"number": number},
             )
     if (

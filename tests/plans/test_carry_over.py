@@ -126,6 +126,6 @@ def test_an_unknown_previous_item_is_refused(seed_plan):
     with pytest.raises(workbook.WorkbookInvalid) as refused:
         workbook.import_plan(draft, dry_run=False)
     assert [p.message for p in refused.value.problems] == [
-        "No.1: 前のプランにNo.99の取組項目がありません。"
+        "No.1: 前のプランに番号「99」の取組項目がありません。"
     ]
     assert not Plan.objects.filter(name="第4次行財政再構築プラン").exists()

@@ -24,6 +24,8 @@ from plans.models import RatingScale
 from plans.models import ScheduleRow
 from surveys.models import SurveySheet
 from tests import hostile
+from tests.factories import add_published_period
+from tests.factories import make_plan
 from tests.html import soup
 
 TABLES = [
@@ -437,3 +439,55 @@ def test_item_numbers_and_grade_colours_are_validated_where_they_enter(
     with pytest.raises(ValidationError) as refused:
         record.full_clean()
     assert field in refused.value.message_dict
+
+
+# An unnumbered plan's messages name items by their titles.
+
+
+def rows_with(ws, value) -> list[int]:
+    return [
+        row[0].row for row in ws.iter_rows(min_row=2) if value in (c.value for c in row)
+    ]
+
+
+def test_an_unnumbered_plans_import_messages_name_items_by_title(client, administrator):
+    plan = make_plan(numbered=False, items=3)
+    add_published_period(plan, fiscal_year=2024)
+    data = workbook.export_plan(plan)
+    first, second = plan.items.order_by("order")[:2]
+
+    def remove_first(book):
+        items = book["取組項目"]
+        for row in reversed(rows_with(items, first.title)):
+            items.delete_rows(row)
+        for name in ("指標", "工程表"):  # their rows name the item by its place
+            ws = book[name]
+            for row in reversed(rows_with(ws, first.number)):
+                ws.delete_rows(row)
+
+    refusal = import_refused(
+        client, administrator, as_upload(edited(data, remove_first))
+    )
+    page = " ".join(soup(refusal).get_text(" ").split())
+    assert (
+        f"{first.title}がブックにありませんが、調査票があるため削除できません。" in page
+    )
+    assert "No." not in page
+
+    def rename_second(book):
+        ws = book["取組項目"]
+        for row in rows_with(ws, second.title):
+            for cell in ws[row]:
+                if cell.value == second.title:
+                    cell.value = "窓口の改善（改題）"
+
+    client.force_login(administrator)
+    preview = client.post(
+        reverse("admin:plans_plan_import"),
+        {"file": as_upload(edited(data, rename_second))},
+    )
+    assert preview.status_code == 200
+    tables = [t.get_text(" ") for t in soup(preview).find_all("table")]
+    changes = next(t for t in tables if "変更の種類" in t)
+    assert "窓口の改善（改題）" in changes
+    assert "No." not in changes
