@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reformtracker.lib.labels import item_ref
 from surveys.progress import AreaProgress
@@ -21,9 +22,15 @@ from surveys.progress import PlanProgress
 
 NOT_RATED = "none"
 TAGS = {
-    "new": (_("New (新規)"), lambda item: item.is_new),
-    "follow_up": (_("Follow-up (フォローアップ)"), lambda item: item.is_follow_up),
-    "relisted": (_("Re-listed (再掲)"), lambda item: item.relisted_from_id is not None),
+    "new": (pgettext_lazy("item tag", "New"), lambda item: item.is_new),
+    "follow_up": (
+        pgettext_lazy("item tag", "Follow-up"),
+        lambda item: item.is_follow_up,
+    ),
+    "relisted": (
+        pgettext_lazy("item tag", "Re-listed"),
+        lambda item: item.relisted_from_id is not None,
+    ),
 }
 
 

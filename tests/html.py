@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup
 
 
@@ -24,3 +26,25 @@ def table_rows(response, table_id: str) -> dict[str, list[str]]:
 def text(response) -> str:
     """The page's visible text, whitespace collapsed."""
     return " ".join(soup(response).get_text(" ").split())
+
+
+JAPANESE = re.compile(
+    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+)
+
+
+def japanese_outside_lang_ja(response) -> list[str]:
+    """The texts of a page in Japanese that no element marks lang="ja"."""
+    found = []
+    page = soup(response)
+    for script in page(["script", "style"]):
+        script.decompose()
+    for string in page.find_all(string=JAPANESE):
+        marked = string.find_parent(attrs={"lang": True})
+        if marked is None or not marked["lang"].startswith("ja"):
+            found.append(" ".join(string.split()))
+    for tag in page.find_all(attrs={"aria-label": JAPANESE}):
+        marked = tag if tag.get("lang") else tag.find_parent(attrs={"lang": True})
+        if marked is None or not marked["lang"].startswith("ja"):
+            found.append(tag["aria-label"])
+    return found

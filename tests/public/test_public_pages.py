@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from plans.models import Item
 from plans.models import Period
+from tests.html import japanese_outside_lang_ja
 from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
@@ -169,3 +170,12 @@ def test_the_seed_texts_have_no_spaces_left_by_the_pdf_inside_words(seed_plan):
     texts = [item.purpose, *(row.activity for row in item.schedule_rows.all())]
     assert any("道路ボランティア" in t for t in texts)
     assert not any("道 路" in t or "づ くり" in t for t in texts)
+
+
+def test_the_english_plan_page_writes_its_own_words_in_english(client, seed_plan):
+    page = client.get("/en" + seed_plan.get_absolute_url())
+    outside = japanese_outside_lang_ja(page)
+    for word in ("BOM付き", "（JSON）", "(新規)", "(フォローアップ)", "(再掲)"):
+        assert not [text for text in outside if word in text], word
+    listing = japanese_outside_lang_ja(client.get("/en/"))
+    assert not [text for text in listing if "〜" in text]
