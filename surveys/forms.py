@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop
 
 from plans.models import Division
+from plans.models import Grade
 from plans.models import Period
 from plans.models import Plan
 from plans.models import PolicyArea
+from plans.models import next_period
+from plans.models import opening_refusal
 from reformtracker.lib import uploads
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXTS
@@ -219,15 +222,27 @@ class ReviewForm(forms.Form):
     hq_reason = _text_field(gettext_lazy("Reason for HQ's rating"))
     note = _text_field(gettext_lazy("Note to the division (when returning)"))
 
+    NOT_RATED = "none"
+
     def __init__(self, *args, sheet: SurveySheet, **kwargs):
-        initial = {
-            "hq_grade": sheet.hq_grade_id or sheet.division_grade_id,
-            "hq_reason": sheet.hq_reason,
-        }
+        # HQ's own rating is never preselected from the division's: HQ chooses.
+        initial = {"hq_grade": sheet.hq_grade_id, "hq_reason": sheet.hq_reason}
         super().__init__(*args, initial=initial, label_suffix="", **kwargs)
         self.second_round = sheet.period.plan.second_round
         if self.second_round:
-            self.fields["hq_grade"] = _grade_field(sheet, _("HQ's rating"))
+            self.grades = {
+                str(g.pk): g for g in sheet.period.plan.rating_scale.grades.all()
+            }
+            self.fields["hq_grade"] = forms.ChoiceField(
+                label=_("HQ's rating"),
+                choices=[
+                    (pk, _marked_if_division(grade, sheet))
+                    for pk, grade in self.grades.items()
+                ]
+                + [(self.NOT_RATED, _("Not rated"))],
+                widget=forms.RadioSelect,
+                required=False,
+            )
             self.order_fields(["decision", "hq_grade", "hq_reason", "note"])
         else:
             # A single round: HQ accepts the division's rating or returns the sheet.
@@ -245,8 +260,24 @@ class ReviewForm(forms.Form):
                 ValidationError(_("Tell the division what to fix."), code="required"),
             )
         if cleaned.get("decision") == self.ACCEPT and self.second_round:
+            if not cleaned.get("hq_grade"):
+                self.add_error(
+                    "hq_grade",
+                    ValidationError(
+                        _("Choose HQ's rating, or “Not rated”."), code="required"
+                    ),
+                )
+                return cleaned
+            cleaned["hq_grade"] = self.grades.get(cleaned["hq_grade"])
             _check_reason(self, "hq_grade", "hq_reason")
         return cleaned
+
+
+def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
+    """The grade's label, saying so when it is the division's own rating."""
+    if grade.pk == sheet.division_grade_id:
+        return _("%(grade)s (the division's rating)") % {"grade": grade}
+    return str(grade)
 
 
 class PeriodForm(forms.Form):
@@ -274,6 +305,9 @@ class PeriodForm(forms.Form):
             # One period a year: nothing to choose, nothing to call a half.
             self.fields["half"].widget = forms.HiddenInput()
             self.fields["half"].initial = Period.Half.WHOLE
+        upcoming = next_period(plan)
+        if upcoming:
+            self.fields["fiscal_year"].initial, self.fields["half"].initial = upcoming
 
     def clean_deadline(self) -> datetime.date:
         deadline = self.cleaned_data["deadline"]
@@ -290,6 +324,14 @@ class PeriodForm(forms.Form):
             and self.plan.periods.filter(fiscal_year=year, half=half).exists()
         ):
             raise ValidationError(_("This period already exists."), code="exists")
+        refusal = year and half and opening_refusal(self.plan, year, half)
+        if refusal:
+            raise ValidationError(refusal, code="before_published")
+        if self.plan.periods.filter(state=Period.State.OPEN).exists():
+            raise ValidationError(
+                _("This plan already has an open period; publish it first."),
+                code="open",
+            )
         return cleaned
 
 

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from plans.models import Division
+from plans.models import Indicator
 from plans.models import IndicatorValue
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
+from plans.models import opening_refusal
 from surveys import access
 from surveys.models import Refused
 from surveys.models import SurveySheet
@@ -56,14 +58,13 @@ def open_period(
     access.check_hq(
         by, plan.city_id, _("Only the reform headquarters can open a period.")
     )
+    refusal = opening_refusal(plan, fiscal_year, half)
+    if refusal:
+        raise Refused(refusal)
     period = _new_period(plan, fiscal_year, half, deadline)
     before = previous_period(period)
     carried = dict(before.sheets.values_list("item_id", "next_text")) if before else {}
-    items = (
-        plan.items.active()
-        .filter(relisted_from=None)
-        .prefetch_related("schedule_rows", "indicators")
-    )
+    items = items_to_survey(plan).prefetch_related("schedule_rows", "indicators")
     asks_for_plan = "plan_text" in dict(plan.text_fields)
     sheets = []
     values = []
@@ -81,6 +82,48 @@ def open_period(
         sheet.save()
     bulk_create_with_history(values, IndicatorValue, default_user=by)
     return period
+
+
+def items_to_survey(plan: Plan):
+    """The items that get a sheet when a period opens: active and not re-listings."""
+    return plan.items.active().filter(relisted_from=None)
+
+
+def opening_summary(plan: Plan) -> dict[str, int]:
+    """What opening a period will create, shown to HQ before it does."""
+    items = items_to_survey(plan)
+    return {
+        "sheets": items.count(),
+        "divisions": Division.objects.filter(item_links__item__in=items)
+        .distinct()
+        .count(),
+        "indicators": Indicator.objects.filter(item__in=items).count(),
+    }
+
+
+@transaction.atomic
+def cancel_period(*, period: Period, by) -> None:
+    """Remove a period opened by mistake, while no sheet of it has been saved."""
+    access.check_hq(
+        by, period.plan.city_id, _("Only the reform headquarters can cancel a period.")
+    )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    refusal = cancel_refusal(period)
+    if refusal:
+        raise Refused(refusal)
+    period.delete()
+
+
+def cancel_refusal(period: Period) -> str | None:
+    """Why the period can no longer be cancelled, if it cannot."""
+    if not period.is_open:
+        return _("A published period cannot be cancelled.")
+    saved = period.sheets.exclude(version=1, state=SurveySheet.State.DRAFT).count()
+    if saved:
+        return _(
+            "%(count)d sheets have already been saved; the period can no longer be cancelled."
+        ) % {"count": saved}
+    return None
 
 
 def _new_period(plan: Plan, fiscal_year: int, half: str, deadline) -> Period:
@@ -113,7 +156,7 @@ def publish_period(*, period: Period, by) -> None:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if not period.is_open:
         raise Refused(_("This period is already published."))
-    pending = period.sheets.exclude(state=SurveySheet.State.ACCEPTED).count()
+    pending = publish_pending(period)
     if pending:
         raise Refused(
             _("%(count)d sheets are not accepted yet; accept or rate them all first.")
@@ -122,6 +165,11 @@ def publish_period(*, period: Period, by) -> None:
     period.state = Period.State.PUBLISHED
     period.published_at = timezone.now()
     period.save()
+
+
+def publish_pending(period: Period) -> int:
+    """How many sheets HQ must still accept before the period can be published."""
+    return period.sheets.exclude(state=SurveySheet.State.ACCEPTED).count()
 
 
 def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:

@@ -154,7 +154,13 @@ URLS = [
     ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
     ("surveys:queue", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
     ("surveys:queue", ("missing",), seed_city(404, 404, 404, 404, 404, 404)),
-    ("surveys:publish", ("open_period",), [LOGIN, *[405] * 9]),
+    # A GET of publish or cancel shows what it would do, to HQ only.
+    ("surveys:publish", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
+    (
+        "surveys:period_cancel",
+        ("open_period",),
+        seed_city(403, 403, 200, 403, 200, 403),
+    ),
     (
         "surveys:report",
         ("open_period", "summary"),

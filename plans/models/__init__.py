@@ -17,6 +17,8 @@ from plans.models.cities import Membership
 from plans.models.divisions import Division
 from plans.models.periods import IndicatorValue
 from plans.models.periods import Period
+from plans.models.periods import next_period
+from plans.models.periods import opening_refusal
 from plans.models.plan import Plan
 from plans.models.plan import default_sheet_fields
 from plans.models.scales import Grade
@@ -41,5 +43,7 @@ __all__ = [
     "PolicyArea",
     "RatingScale",
     "ScheduleRow",
+    "next_period",
+    "opening_refusal",
     "default_sheet_fields",
 ]

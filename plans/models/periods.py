@@ -63,7 +63,7 @@ class Period(models.Model):
 
     @property
     def sort_key(self) -> tuple[int, int]:
-        return (self.fiscal_year, ["first", "whole", "second"].index(self.half))
+        return period_order(self.fiscal_year, self.half)
 
     @property
     def is_published(self) -> bool:
@@ -72,6 +72,41 @@ class Period(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+
+def period_order(fiscal_year: int, half: str) -> tuple[int, int]:
+    """Sorts periods in time: a year's first half, its whole, its second half."""
+    return (fiscal_year, ["first", "whole", "second"].index(half))
+
+
+def next_period(plan: Plan) -> tuple[int, str] | None:
+    """The (fiscal year, half) after the plan's latest period; None after its last."""
+    halves = (
+        [Period.Half.FIRST, Period.Half.SECOND]
+        if plan.cadence == Plan.Cadence.HALF_YEARLY
+        else [Period.Half.WHOLE]
+    )
+    latest = max((p.sort_key for p in plan.periods.all()), default=None)
+    for year in plan.fiscal_years:
+        for half in halves:
+            if latest is None or period_order(year, half) > latest:
+                return year, half.value
+    return None
+
+
+def opening_refusal(plan: Plan, fiscal_year: int, half: str) -> str | None:
+    """Why the period cannot be opened, if it is not after every published one.
+
+    Opening one earlier would put an old period on every division's dashboard
+    while the results after it are already public.
+    """
+    published = [p for p in plan.periods.all() if p.is_published]
+    latest = max(published, key=lambda p: p.sort_key, default=None)
+    if latest and period_order(fiscal_year, half) <= latest.sort_key:
+        return _(
+            "%(period)s is already published; only a later period can be opened."
+        ) % {"period": period_label(latest)}
+    return None
 
 
 class IndicatorValue(models.Model):

@@ -40,7 +40,8 @@ def dashboard(request):
 
 def _plans_with_periods(user) -> list[Plan]:
     """The plans of the user's cities with the periods whose reports they read,
-    newest first; each says whether the user is HQ of its city (`is_hq`)."""
+    newest first; each says whether the user is HQ of its city (`is_hq`) and
+    which of its periods is open (`open_period`)."""
     periods = Period.objects.annotate(sheet_count=Count("sheets")).order_by(
         "-fiscal_year", "-half"
     )
@@ -53,4 +54,5 @@ def _plans_with_periods(user) -> list[Plan]:
     )
     for plan in plans:
         plan.is_hq = access.is_hq(user, plan.city_id)
+        plan.open_period = next((p for p in plan.periods.all() if p.is_open), None)
     return plans

@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from plans.models import Period
+from reformtracker.lib.labels import period_label
 from surveys import access
 from surveys import reports
 from surveys.forms import PeriodForm
@@ -23,8 +24,12 @@ from surveys.progress import with_statuses
 from surveys.views.responses import period_filename
 from surveys.views.responses import refuse
 from surveys.views.responses import xlsx_response
+from surveys.workflow import cancel_period
+from surveys.workflow import cancel_refusal
 from surveys.workflow import missing_by_division
 from surveys.workflow import open_period
+from surveys.workflow import opening_summary
+from surveys.workflow import publish_pending
 from surveys.workflow import publish_period
 
 # /surveys/plans/<plan_id>/periods/new/
@@ -35,6 +40,17 @@ def period_new(request, plan_id: int):
     plan = access.plan_for_hq(request.user, plan_id)
     form = PeriodForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
+        if "confirmed" not in request.POST:
+            return render(
+                request,
+                "surveys/period_confirm_open.html",
+                {
+                    "plan": plan,
+                    "form": form,
+                    "period": Period(plan=plan, **form.cleaned_data),
+                    "will": opening_summary(plan),
+                },
+            )
         try:
             period = open_period(plan=plan, by=request.user, **form.cleaned_data)
         except Refused as error:
@@ -74,15 +90,25 @@ def period_queue(request, pk: int):
                 (state, counts.get(state.value, 0)) for state in SurveySheet.State
             ],
             "missing": missing_by_division(period) if period.is_open else {},
+            "pending": publish_pending(period) if period.is_open else 0,
+            "cancellable": period.is_open and not cancel_refusal(period),
             "today": timezone.localdate(),
         },
     )
 
 
+# /surveys/periods/<pk>/publish/
+
+
 @login_required
-@require_POST
 def period_publish(request, pk: int):
     period = access.period_for_hq(request.user, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "surveys/period_confirm_publish.html",
+            {"period": period, "pending": publish_pending(period)},
+        )
     try:
         publish_period(period=period, by=request.user)
     except Refused as error:
@@ -90,6 +116,31 @@ def period_publish(request, pk: int):
         return refuse(request, error.message, back=back)
     messages.success(request, _("The period was published; citizens can now see it."))
     return redirect(period.plan)
+
+
+# /surveys/periods/<pk>/cancel/
+
+
+@login_required
+def period_cancel(request, pk: int):
+    period = access.period_for_hq(request.user, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "surveys/period_confirm_cancel.html",
+            {"period": period, "refusal": cancel_refusal(period)},
+        )
+    try:
+        cancel_period(period=period, by=request.user)
+    except Refused as error:
+        back = reverse("surveys:queue", args=[period.pk])
+        return refuse(request, error.message, back=back)
+    messages.success(
+        request,
+        _("%(period)s was cancelled; its sheets were removed.")
+        % {"period": period_label(period)},
+    )
+    return redirect("surveys:dashboard")
 
 
 # /surveys/periods/<pk>/reports/<kind>.xlsx and /surveys/plans/<plan_id>/reports/trend.xlsx

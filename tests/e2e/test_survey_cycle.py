@@ -30,6 +30,9 @@ def test_division_hq_and_citizen_through_one_cycle(browser, live_server, small_p
     deadline = datetime.date.today() + datetime.timedelta(days=14)
     hq.get_by_label("提出期限").fill(deadline.isoformat())
     hq.get_by_role("button", name="調査期間を開始する").click()
+    # A confirmation says what opening creates before anything is created.
+    expect(hq.locator("#opening-summary")).to_contain_text("作成する調査票")
+    hq.get_by_role("button", name="調査期間を開始する").click()
     expect(hq.locator(".messages")).to_contain_text("調査票を1件作成しました")
 
     # The division fills and submits.
@@ -74,7 +77,9 @@ def test_division_hq_and_citizen_through_one_cycle(browser, live_server, small_p
     hq.get_by_label("2次評価の理由").fill("待ち時間が目標以上に短縮した。")
     hq.get_by_role("button", name="審査結果を登録する").click()
     expect(hq.locator("#state-counts")).to_contain_text("確定 1")
-    hq.get_by_role("button", name="この調査期間を公表する").click()
+    hq.get_by_role("link", name="この調査期間を公表する").click()
+    expect(hq.locator("#publish-effect")).to_contain_text("確定した調査票1件")
+    hq.get_by_role("button", name="公表する").click()
     expect(hq.locator(".messages")).to_contain_text("調査期間を公表しました。")
 
     # A citizen, not logged in, reads the result.

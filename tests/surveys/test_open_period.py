@@ -7,11 +7,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.models import Division
 from plans.models import IndicatorValue
 from plans.models import Period
 from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
+from tests.html import soup
 
 
 def test_opening_creates_a_sheet_per_item_and_sub_item(open_fy2018):
@@ -60,14 +62,31 @@ def test_a_second_open_period_is_refused(open_fy2018, hq_officer):
     assert Period.objects.count() == 2
 
 
-def test_hq_opens_a_period_from_the_form(client, seed_plan, hq_officer):
+def test_hq_opens_a_period_from_the_form_after_seeing_what_it_creates(
+    client, seed_plan, hq_officer
+):
     client.force_login(hq_officer)
     deadline = timezone.localdate() + datetime.timedelta(days=10)
-    response = client.post(
-        reverse("surveys:period_new", args=[seed_plan.pk]),
-        {"fiscal_year": "2018", "half": "first", "deadline": deadline.isoformat()},
-    )
+    data = {"fiscal_year": "2018", "half": "first", "deadline": deadline.isoformat()}
+    url = reverse("surveys:period_new", args=[seed_plan.pk])
+    confirm = soup(client.post(url, data))
+    summary = [
+        " ".join(d.get_text().split()) for d in confirm.select("#opening-summary dd")
+    ]
+    assert summary[0] == "平成30年度 上半期"
+    sheets, divisions, actuals = summary[2:]
+    assert (sheets, actuals) == ("58", "69")
+    assert seed_plan.periods.count() == 1  # nothing opened yet
+    hidden = {
+        i.get("name"): i.get("value")
+        for i in confirm.select("#confirm-open input[type=hidden]")
+    }
+    assert hidden.pop("csrfmiddlewaretoken")
+    assert hidden == {**data, "confirmed": "1"}
+    response = client.post(url, hidden)
     period = seed_plan.periods.get(fiscal_year=2018)
+    asked = Division.objects.filter(item_links__item__sheets__period=period).distinct()
+    assert divisions == str(asked.count())
     assert response.status_code == 302
     assert response["Location"] == reverse("surveys:queue", args=[period.pk])
     assert (period.state, period.deadline) == ("open", deadline)
@@ -89,6 +108,10 @@ def test_hq_opens_a_period_from_the_form(client, seed_plan, hq_officer):
             "この調査期間は既にあります。",
         ),
         (
+            {"fiscal_year": "2017", "half": "first", "deadline": "2099-01-01"},
+            "平成29年度 下半期は公表済みです。それより後の調査期間だけを開始できます。",
+        ),
+        (
             {"fiscal_year": "2018", "half": "first", "deadline": "来月"},
             "日付を正しく入力してください。",
         ),
@@ -98,7 +121,9 @@ def test_bad_period_input_is_explained_and_creates_nothing(
     client, seed_plan, hq_officer, data, message
 ):
     client.force_login(hq_officer)
-    response = client.post(reverse("surveys:period_new", args=[seed_plan.pk]), data)
+    response = client.post(
+        reverse("surveys:period_new", args=[seed_plan.pk]), {**data, "confirmed": "1"}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert seed_plan.periods.count() == 1
@@ -109,3 +134,84 @@ def test_one_open_period_per_plan_is_held_by_the_database(open_fy2018):
     with pytest.raises(IntegrityError), transaction.atomic():
         Period.objects.create(plan=open_fy2018.plan, fiscal_year=2018, half="second")
     assert Period.objects.filter(plan=open_fy2018.plan, state="open").count() == 1
+
+
+def test_the_form_offers_the_period_after_the_latest(client, seed_plan, hq_officer):
+    client.force_login(hq_officer)
+    page = soup(client.get(reverse("surveys:period_new", args=[seed_plan.pk])))
+    assert page.select("#id_fiscal_year option[selected]")[0].get("value") == "2018"
+    assert page.select("#id_half option[selected]")[0].get("value") == "first"
+
+
+def test_a_period_before_a_published_one_is_refused(seed_plan, hq_officer):
+    with pytest.raises(Refused, match="公表済み"):
+        open_period(
+            plan=seed_plan, fiscal_year=2017, half="first",
+            deadline=datetime.date(2030, 1, 1), by=hq_officer,
+        )  # fmt: skip
+    assert seed_plan.periods.count() == 1
+
+
+def test_hq_cancels_a_period_opened_by_mistake(client, open_fy2018, hq_officer):
+    client.force_login(hq_officer)
+    url = reverse("surveys:period_cancel", args=[open_fy2018.pk])
+    assert "58" in soup(client.get(url)).get_text()
+    response = client.post(url)
+    assert response["Location"] == reverse("surveys:dashboard")
+    assert not Period.objects.filter(pk=open_fy2018.pk).exists()
+    assert not SurveySheet.objects.filter(period_id=open_fy2018.pk).exists()
+    assert not IndicatorValue.objects.filter(period_id=open_fy2018.pk).exists()
+    dashboard = soup(client.get(reverse("surveys:dashboard")))
+    assert dashboard.select(
+        f"a[href='{reverse('surveys:period_new', args=[open_fy2018.plan_id])}']"
+    )
+
+
+def test_a_period_with_a_saved_sheet_cannot_be_cancelled(
+    client, open_fy2018, own_sheet, division_staff, hq_officer
+):
+    own_sheet.fill(
+        by=division_staff,
+        version=own_sheet.version,
+        fields={"done_text": "実施"},
+        actuals={},
+    )
+    client.force_login(hq_officer)
+    queue = soup(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
+    assert not queue.select("a[href$='/cancel/']")
+    response = client.post(reverse("surveys:period_cancel", args=[open_fy2018.pk]))
+    assert response.status_code == 409
+    assert "1件の調査票が既に保存されているため" in response.content.decode()
+    assert SurveySheet.objects.filter(period=open_fy2018).count() == 58
+
+
+def test_the_dashboard_hides_opening_while_a_period_is_open(
+    client, open_fy2018, hq_officer
+):
+    client.force_login(hq_officer)
+    dashboard = soup(client.get(reverse("surveys:dashboard")))
+    assert not dashboard.select(
+        f"a[href='{reverse('surveys:period_new', args=[open_fy2018.plan_id])}']"
+    )
+
+
+def test_publishing_shows_what_is_missing_then_asks_to_confirm(
+    client, open_fy2018, hq_officer
+):
+    client.force_login(hq_officer)
+    queue = soup(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
+    assert (
+        queue.select("#publish-pending")[0].get_text()
+        == "58件の調査票がまだ確定していません。"
+    )
+    assert not queue.select("#period-actions a[href$='/publish/']")
+    open_fy2018.sheets.update(state=SurveySheet.State.ACCEPTED)
+    queue = soup(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
+    (link,) = queue.select("#period-actions a[href$='/publish/']")
+    confirm = soup(client.get(link.get("href")))
+    assert "58" in confirm.select("#publish-effect")[0].get_text()
+    open_fy2018.refresh_from_db()
+    assert open_fy2018.is_open  # looking changes nothing
+    client.post(link.get("href"))
+    open_fy2018.refresh_from_db()
+    assert open_fy2018.is_published

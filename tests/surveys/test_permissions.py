@@ -27,9 +27,13 @@ MATRIX = [
     ("sheet_review", "post", "submitted", [302, 403, 404, 302, 404, 302]),
     ("sheet_review", "get", "submitted", [302, 403, 404, 302, 404, 302]),
     ("period_new", "get", "plan", [302, 403, 403, 200, 403, 200]),
-    ("period_new", "post", "plan", [302, 403, 403, 409, 403, 409]),
+    # The plan has an open period: HQ's form says so and opens nothing.
+    ("period_new", "post", "plan", [302, 403, 403, 200, 403, 200]),
     ("queue", "get", "open", [302, 403, 403, 200, 403, 200]),
+    ("publish", "get", "open", [302, 403, 403, 200, 403, 200]),
     ("publish", "post", "open", [302, 403, 403, 409, 403, 409]),
+    ("period_cancel", "get", "open", [302, 403, 403, 200, 403, 200]),
+    ("period_cancel", "post", "open", [302, 403, 403, 302, 403, 302]),
     ("report", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),
@@ -89,7 +93,12 @@ def post_data(name, sheet):
     if name == "sheet_review":
         return {"decision": "return", "note": "差戻し"}
     if name == "period_new":
-        return {"fiscal_year": "2018", "half": "second", "deadline": "2099-01-01"}
+        return {
+            "fiscal_year": "2018",
+            "half": "second",
+            "deadline": "2099-01-01",
+            "confirmed": "1",
+        }
     return {}
 
 

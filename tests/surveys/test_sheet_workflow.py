@@ -15,6 +15,7 @@ from plans.models import Period
 from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.workflow import publish_period
+from tests.html import soup
 from tests.html import text
 
 
@@ -237,6 +238,42 @@ def test_hq_rates_and_accepts(client, hq_officer, submitted):
         "S",
         "目標を上回った。",
     )
+
+
+def test_hqs_rating_is_not_preselected_and_the_divisions_is_marked(
+    client, hq_officer, submitted
+):
+    client.force_login(hq_officer)
+    page = soup(client.get(submitted.get_absolute_url()))
+    radios = page.select("input[name=hq_grade]")
+    assert radios and not [r for r in radios if r.has_attr("checked")]
+    marked = [
+        " ".join(r.parent.get_text().split())
+        for r in radios
+        if "所管課の評価" in r.parent.get_text()
+    ]
+    assert marked == ["A 予定どおりに進捗（所管課の評価）"]
+
+
+def test_accepting_without_choosing_hqs_rating_is_refused(
+    client, hq_officer, submitted
+):
+    client.force_login(hq_officer)
+    response = review(client, submitted, decision="accept", hq_reason="妥当。")
+    assert response.status_code == 400
+    assert "2次評価を選ぶか、「評価なし」を選んでください。" in text(response)
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.hq_grade) == ("submitted", None)
+
+
+def test_hq_may_choose_not_to_rate_with_a_comment(client, hq_officer, submitted):
+    client.force_login(hq_officer)
+    response = review(
+        client, submitted, decision="accept", hq_grade="none", hq_reason="評価対象外。"
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.hq_grade) == ("accepted", None)
 
 
 @pytest.mark.parametrize(
