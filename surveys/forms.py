@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop
@@ -48,13 +49,8 @@ def division_fields(plan) -> list[str]:
 
 
 def _text_field(label: str, **kwargs) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        **kwargs,
-    )
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6}))
+    return forms.CharField(label=label, required=False, max_length=TEXT_LIMIT, **kwargs)
 
 
 def _grade_field(sheet: SurveySheet, label: str) -> forms.ModelChoiceField:
@@ -335,6 +331,14 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
+QUEUE_FILTERS = ("area", "division", "state")
+
+
+def queue_query(params) -> str:
+    """The queue's filters as a query string, kept from the queue to its sheets and back."""
+    return urlencode({k: params[k] for k in QUEUE_FILTERS if params.get(k)})
+
+
 class QueueFilterForm(forms.Form):
     area = forms.ModelChoiceField(
         label=gettext_lazy("Policy area"),
@@ -364,6 +368,47 @@ class QueueFilterForm(forms.Form):
         if state := self.cleaned_data["state"]:
             sheets = sheets.filter(state=state)
         return sheets
+
+
+class BulkReviewForm(forms.Form):
+    """HQ's one decision on the sheets ticked in the queue."""
+
+    ACCEPT, RETURN = "accept", "return"
+
+    sheets = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Sheets"),
+        queryset=SurveySheet.objects.none(),
+        error_messages={"required": gettext_lazy("Tick at least one sheet.")},
+    )
+    action = forms.ChoiceField(label=gettext_lazy("Action"), widget=forms.RadioSelect)
+    note = _text_field(
+        gettext_lazy("Note to the divisions (when returning)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, period: Period, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["sheets"].queryset = period.sheets.select_related(
+            "item", "period__plan", "division_grade", "hq_grade"
+        ).order_by("item__order")
+        accept = (
+            _("Accept with the division's rating as HQ's")
+            if period.plan.second_round
+            else _("Accept")
+        )
+        self.fields["action"].choices = [
+            (self.ACCEPT, accept),
+            (self.RETURN, _("Return with the note below")),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.RETURN and not cleaned.get("note"):
+            self.add_error(
+                "note",
+                ValidationError(_("Tell the divisions what to fix."), code="required"),
+            )
+        return cleaned
 
 
 class SheetUploadForm(forms.Form):

@@ -20,6 +20,7 @@ period_urls = [
     path("", periods.period_queue, name="queue"),
     path("publish/", periods.period_publish, name="publish"),
     path("cancel/", periods.period_cancel, name="period_cancel"),
+    path("bulk/", periods.period_bulk, name="period_bulk"),
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
     path("sheets.xlsx", files.period_workbook, name="period_workbook"),
     path("upload/", files.period_upload, name="period_upload"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import IntegrityError
 from django.db import transaction
@@ -165,6 +166,72 @@ def publish_period(*, period: Period, by) -> None:
     period.state = Period.State.PUBLISHED
     period.published_at = timezone.now()
     period.save()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a bulk action did to one sheet, said to HQ."""
+
+    sheet: SurveySheet
+    done: bool
+    message: str
+
+
+def accept_as_prefilled(sheets, *, by) -> list[Outcome]:
+    """HQ accepts each submitted sheet with the rating it already shows.
+
+    In a second-round plan that is HQ's own rating if one was recorded, else
+    the division's, taken as HQ's (the button says so). Each sheet is accepted
+    or refused on its own; a grade that needs HQ's reason and has none is refused.
+    """
+    outcomes = []
+    for sheet in sheets:
+        grade, reason = None, ""
+        if sheet.period.plan.second_round:
+            grade = sheet.hq_grade or sheet.division_grade
+            reason = sheet.hq_reason
+            if (grade and grade.reason_required or not grade) and not reason:
+                outcomes.append(
+                    Outcome(
+                        sheet,
+                        False,
+                        _("Needs HQ's reason: open the sheet to write it."),
+                    )
+                )
+                continue
+        try:
+            sheet.accept(by=by, grade=grade, reason=reason)
+        except Refused as error:
+            outcomes.append(Outcome(sheet, False, error.message))
+            continue
+        outcomes.append(
+            Outcome(
+                sheet,
+                True,
+                _("Accepted as %(grade)s.") % {"grade": grade}
+                if grade
+                else _("Accepted."),
+            )
+        )
+    return outcomes
+
+
+def return_all(sheets, *, by, note: str, site_url: str) -> list[Outcome]:
+    """HQ returns each submitted sheet with the same note; each division is mailed."""
+    outcomes = []
+    for sheet in sheets:
+        try:
+            notified = sheet.return_to_division(by=by, note=note, site_url=site_url)
+        except Refused as error:
+            outcomes.append(Outcome(sheet, False, error.message))
+            continue
+        message = (
+            _("Returned; the division could not be e-mailed.")
+            if notified is False
+            else _("Returned.")
+        )
+        outcomes.append(Outcome(sheet, True, message))
+    return outcomes
 
 
 def publish_pending(period: Period) -> int:

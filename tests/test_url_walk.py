@@ -156,6 +156,7 @@ URLS = [
     ("surveys:queue", ("missing",), seed_city(404, 404, 404, 404, 404, 404)),
     # A GET of publish or cancel shows what it would do, to HQ only.
     ("surveys:publish", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
+    ("surveys:period_bulk", ("open_period",), [LOGIN, *[405] * 9]),
     (
         "surveys:period_cancel",
         ("open_period",),

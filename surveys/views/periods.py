@@ -11,19 +11,25 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from plans.models import Period
 from reformtracker.lib.labels import period_label
 from surveys import access
 from surveys import reports
+from surveys.forms import QUEUE_FILTERS
+from surveys.forms import BulkReviewForm
 from surveys.forms import PeriodForm
 from surveys.forms import QueueFilterForm
+from surveys.forms import queue_query
+from surveys.mail import site_url_of
 from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.progress import with_statuses
 from surveys.views.responses import period_filename
 from surveys.views.responses import refuse
 from surveys.views.responses import xlsx_response
+from surveys.workflow import accept_as_prefilled
 from surveys.workflow import cancel_period
 from surveys.workflow import cancel_refusal
 from surveys.workflow import missing_by_division
@@ -31,6 +37,7 @@ from surveys.workflow import open_period
 from surveys.workflow import opening_summary
 from surveys.workflow import publish_pending
 from surveys.workflow import publish_period
+from surveys.workflow import return_all
 
 # /surveys/plans/<plan_id>/periods/new/
 
@@ -92,8 +99,48 @@ def period_queue(request, pk: int):
             "missing": missing_by_division(period) if period.is_open else {},
             "pending": publish_pending(period) if period.is_open else 0,
             "cancellable": period.is_open and not cancel_refusal(period),
+            "bulk": BulkReviewForm(period=period) if period.is_open else None,
+            "query": queue_query(request.GET),
+            "kept_filters": [
+                (k, request.GET[k]) for k in QUEUE_FILTERS if request.GET.get(k)
+            ],
             "today": timezone.localdate(),
         },
+    )
+
+
+# /surveys/periods/<pk>/bulk/
+
+
+@login_required
+@require_POST
+def period_bulk(request, pk: int):
+    period = access.period_for_hq(request.user, pk)
+    form = BulkReviewForm(request.POST, period=period)
+    back = reverse("surveys:queue", args=[period.pk])
+    if query := queue_query(request.POST):
+        back += f"?{query}"
+    if not form.is_valid():
+        return render(
+            request,
+            "surveys/period_bulk.html",
+            {"period": period, "form": form, "back": back},
+            status=400,
+        )
+    sheets = form.cleaned_data["sheets"]
+    if form.cleaned_data["action"] == BulkReviewForm.ACCEPT:
+        outcomes = accept_as_prefilled(sheets, by=request.user)
+    else:
+        outcomes = return_all(
+            sheets,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            site_url=site_url_of(request),
+        )
+    return render(
+        request,
+        "surveys/period_bulk.html",
+        {"period": period, "outcomes": outcomes, "back": back},
     )
 
 

@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plans.models import IndicatorValue
 from surveys import access
+from surveys.forms import QUEUE_FILTERS
+from surveys.forms import QueueFilterForm
 from surveys.forms import ReviewForm
 from surveys.forms import SheetForm
+from surveys.forms import queue_query
 from surveys.history import sheet_history
 from surveys.mail import site_url_of
 from surveys.models import Conflict
@@ -37,6 +41,31 @@ def sheet_detail(request, pk: int):
     return _render_sheet(request, sheet, review_form)
 
 
+def _queue_nav(request, sheet: SurveySheet) -> dict | None:
+    """For HQ: the queue with its filters kept, and the next sheet in it after this one."""
+    if not access.is_hq(request.user, sheet.period.plan.city_id):
+        return None
+    params = request.POST if request.method == "POST" else request.GET
+    query = queue_query(params)
+    suffix = f"?{query}" if query else ""
+    kept = {k: params[k] for k in QUEUE_FILTERS if params.get(k)}
+    filters = QueueFilterForm(kept, period=sheet.period)
+    following = (
+        filters.filter(sheet.period.sheets.all())
+        .filter(item__order__gt=sheet.item.order)
+        .order_by("item__order")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {
+        "queue": reverse("surveys:queue", args=[sheet.period_id]) + suffix,
+        "next": reverse("surveys:sheet", args=[following]) + suffix
+        if following
+        else None,
+        "kept": kept.items(),
+    }
+
+
 def _render_sheet(request, sheet, review_form, status=200):
     sheet.status_list = list(sheet.statuses.select_related("grade", "schedule_row"))
     return render(
@@ -48,6 +77,7 @@ def _render_sheet(request, sheet, review_form, status=200):
             "history": sheet_history(sheet),
             "can_edit": access.may_edit(request.user, sheet),
             "review_form": review_form,
+            "nav": _queue_nav(request, sheet),
         },
         status=status,
     )
@@ -160,4 +190,5 @@ def sheet_review(request, pk: int):
             messages.success(request, _("The sheet was rated and accepted."))
     except Refused as error:
         return refuse(request, error.message, back=sheet.get_absolute_url())
-    return redirect("surveys:queue", pk=sheet.period_id)
+    nav = _queue_nav(request, sheet)
+    return redirect(nav["next"] or nav["queue"])

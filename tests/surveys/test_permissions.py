@@ -34,6 +34,8 @@ MATRIX = [
     ("publish", "post", "open", [302, 403, 403, 409, 403, 409]),
     ("period_cancel", "get", "open", [302, 403, 403, 200, 403, 200]),
     ("period_cancel", "post", "open", [302, 403, 403, 302, 403, 302]),
+    # No sheet ticked: HQ is told to tick one.
+    ("period_bulk", "post", "open", [302, 403, 403, 400, 403, 400]),
     ("report", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),

@@ -1,0 +1,43 @@
+"""HQ accepts several submitted sheets from the queue in one go, in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from plans.models import Grade
+from surveys.models import SurveySheet
+from tests.e2e.test_phone_layout import session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_hq_ticks_sheets_and_accepts_them(
+    browser, live_server, hq_officer, open_fy2018
+):
+    a = Grade.objects.get(scale=open_fy2018.plan.rating_scale, code="A")
+    open_fy2018.sheets.filter(item__number__in=["1", "2"]).update(
+        state=SurveySheet.State.SUBMITTED, division_grade=a, done_text="実施した。"
+    )
+    context = browser.new_context()
+    context.add_cookies([session_cookie(hq_officer, live_server)])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/surveys/periods/{open_fy2018.pk}/?state=submitted")
+    rows = page.locator("#queue tbody tr")
+    expect(rows).to_have_count(2)
+    for i in range(2):
+        rows.nth(i).get_by_role("checkbox").check()
+    page.get_by_label("所管課の評価を2次評価として確定する").check()
+    page.get_by_role("button", name="選んだ調査票に実行する").click()
+    expect(page.locator("#outcomes tbody tr")).to_have_count(2)
+    expect(page.locator("#outcomes")).to_contain_text(
+        "A 予定どおりに進捗で確定しました。"
+    )
+    page.get_by_role("link", name="調査票の一覧に戻る").click()
+    # Back on the queue with its filter: no submitted sheet is left.
+    expect(page.locator("#id_state")).to_have_value("submitted")
+    expect(page.locator("#queue tbody")).to_contain_text("条件に合う調査票はありません")
+    assert set(
+        open_fy2018.sheets.filter(item__number__in=["1", "2"]).values_list(
+            "state", flat=True
+        )
+    ) == {"accepted"}
+    context.close()
