@@ -162,6 +162,12 @@ URLS = [
         ("open_period",),
         seed_city(403, 403, 200, 403, 200, 403),
     ),
+    ("surveys:divergence", ("open_period",), seed_city(403, 403, 200, 404, 200, 403)),
+    (
+        "surveys:divergence",
+        ("published_period",),
+        seed_city(403, 403, 200, 200, 200, 403),
+    ),
     (
         "surveys:report",
         ("open_period", "summary"),

@@ -17,6 +17,7 @@ from plans.models import Period
 from reformtracker.lib.labels import period_label
 from surveys import access
 from surveys import reports
+from surveys.divergence import divergence
 from surveys.forms import QUEUE_FILTERS
 from surveys.forms import BulkReviewForm
 from surveys.forms import PeriodForm
@@ -188,6 +189,22 @@ def period_cancel(request, pk: int):
         % {"period": period_label(period)},
     )
     return redirect("surveys:dashboard")
+
+
+# /surveys/periods/<pk>/divergence/
+
+
+@login_required
+def period_divergence(request, pk: int):
+    period = access.period_for_reports(request.user, pk)
+    return render(
+        request,
+        "surveys/period_divergence.html",
+        {
+            "period": period,
+            "divergence": divergence(period) if period.plan.second_round else None,
+        },
+    )
 
 
 # /surveys/periods/<pk>/reports/<kind>.xlsx and /surveys/plans/<plan_id>/reports/trend.xlsx

@@ -75,11 +75,20 @@ def pages(seed_plan, division_staff, hq_officer, open_fy2018):
     )
     sheet = open_fy2018.sheets.get(item__number="1")
     SurveySheet.objects.filter(pk=sheet.pk).update(state=SurveySheet.State.SUBMITTED)
+    # Two accepted sheets whose ratings differ, for the divergence page.
+    grades = {g.code: g for g in seed_plan.rating_scale.grades.all()}
+    open_fy2018.sheets.filter(item__number__in=["2", "4"]).update(
+        state=SurveySheet.State.ACCEPTED, division_grade=grades["A"],
+        hq_grade=grades["B"], hq_reason="目標に届いていない。",
+    )  # fmt: skip
     item = Item.objects.get(plan=seed_plan, number="1")
     return {
         "item": (None, item.get_absolute_url()),
         "dashboard": (division_staff, reverse("surveys:dashboard")),
         "queue": (hq_officer, reverse("surveys:queue", args=[open_fy2018.pk])),
+        "divergence": (
+            hq_officer, reverse("surveys:divergence", args=[open_fy2018.pk])
+        ),
         "sheet-form": (
             division_staff,
             reverse("surveys:sheet_edit", args=[open_fy2018.sheets.get(

@@ -37,6 +37,8 @@ MATRIX = [
     # No sheet ticked: HQ is told to tick one.
     ("period_bulk", "post", "open", [302, 403, 403, 400, 403, 400]),
     ("report", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("divergence", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("divergence", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),
     ("period_workbook", "get", "open", [302, 200, 200, 200, 403, 200]),
