@@ -6,6 +6,9 @@ import datetime
 from dataclasses import dataclass
 from dataclasses import field
 
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from plans.models import IndicatorValue
@@ -98,3 +101,22 @@ def _actual_changes(sheet: SurveySheet) -> list[Change]:
             )
         last_text[record.indicator_id] = record.text
     return changes
+
+
+def with_last_editor(sheets) -> list:
+    """The sheets, each with `last_editor`: who saved it last (None before anyone has).
+
+    Two queries whatever the number of sheets: the sheets with the id of their
+    latest history's user, then those users.
+    """
+    latest = SurveySheet.history.filter(id=OuterRef("pk")).order_by("-history_date")
+    sheets = list(
+        sheets.annotate(last_editor_id=Subquery(latest.values("history_user_id")[:1]))
+    )
+    ids = {s.last_editor_id for s in sheets if s.last_editor_id and s.version > 1}
+    users = get_user_model().objects.in_bulk(ids)
+    for sheet in sheets:
+        sheet.last_editor = (
+            users.get(sheet.last_editor_id) if sheet.version > 1 else None
+        )
+    return sheets

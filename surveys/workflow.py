@@ -254,3 +254,22 @@ def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:
         for link in sheet.item.division_links.all():
             missing[link.division].append(sheet)
     return dict(sorted(missing.items(), key=lambda pair: pair[0].name))
+
+
+def sheet_progress(sheets) -> list[tuple[str, str, int]]:
+    """How many of the sheets are in each stage, as (stage, label, count).
+
+    A draft nobody has saved yet is 未着手 (not started); once saved, 作成中.
+    """
+    stages = {
+        "new": _("Not started"),
+        "draft": _("Being written"),
+        "submitted": SurveySheet.State.SUBMITTED.label,
+        "returned": SurveySheet.State.RETURNED.label,
+        "accepted": SurveySheet.State.ACCEPTED.label,
+    }
+    counts = dict.fromkeys(stages, 0)
+    for sheet in sheets:
+        fresh = sheet.state == SurveySheet.State.DRAFT and sheet.version == 1
+        counts["new" if fresh else sheet.state] += 1
+    return [(stage, label, counts[stage]) for stage, label in stages.items()]

@@ -26,8 +26,9 @@ def test_division_dashboard_lists_only_its_sheets_with_deadline(
     }
     deadline = open_fy2018.deadline
     assert rows["No.1 協働推進体制の充実"][1:] == [
-        "作成中",
+        "未着手",
         f"令和{deadline.year - 2018}年{deadline.month}月{deadline.day}日",
+        "—",  # nobody has saved it yet
     ]
 
 

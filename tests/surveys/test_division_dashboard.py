@@ -1,0 +1,80 @@
+"""A division's dashboard: progress per period, returned sheets first, who saved last, past periods."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from surveys import access
+from surveys.models import SurveySheet
+from tests.factories import add_published_period
+from tests.html import soup
+
+
+def own(user, period):
+    return access.own_sheets(user, period.sheets.all()).order_by("item__order")
+
+
+def test_the_dashboard_counts_each_stage_and_puts_returned_sheets_first(
+    client, division_staff, hq_officer, open_fy2018
+):
+    sheets = list(own(division_staff, open_fy2018))
+    assert len(sheets) >= 3
+    saved, returned = sheets[0], sheets[-1]
+    saved.fill(
+        by=division_staff, version=1, fields={"done_text": "実施中。"}, actuals={}
+    )
+    SurveySheet.objects.filter(pk=returned.pk).update(
+        state="returned", return_note="実績の数値を書いてください。", version=3
+    )
+    client.force_login(division_staff)
+    page = soup(client.get(reverse("surveys:dashboard")))
+    progress = page.select_one(f"#progress-{open_fy2018.pk}")
+    counts = {
+        li.select_one(".state").get_text(): int(li.get_text().split()[-1])
+        for li in progress.select("li")
+    }
+    assert counts == {
+        "未着手": len(sheets) - 2,
+        "作成中": 1,
+        "提出済み": 0,
+        "差戻し": 1,
+        "確定": 0,
+    }
+    assert "あと14日" in progress.get_text()
+    rows = page.select("#own-sheets tbody tr")
+    assert returned.item.title in rows[0].th.get_text()
+    assert "実績の数値を書いてください。" in rows[0].th.get_text()
+    (saved_row,) = [r for r in rows if saved.item.title in r.th.get_text()]
+    name = division_staff.get_full_name() or division_staff.username
+    assert name in saved_row.select("td")[-1].get_text()
+    (untouched_row,) = [r for r in rows if sheets[1].item.title in r.th.get_text()]
+    assert untouched_row.select("td")[-1].get_text(strip=True) == "—"  # not saved yet
+
+
+def test_past_periods_stay_reachable(client, division_staff, seed_plan, open_fy2018):
+    client.force_login(division_staff)
+    page = soup(client.get(reverse("surveys:dashboard")))
+    links = {a["href"] for a in page.select("#past-sheets a")}
+    published = access.own_sheets(division_staff, SurveySheet.objects.published())
+    assert links == {s.get_absolute_url() for s in published}
+    assert links
+
+
+def test_the_dashboard_queries_do_not_grow_with_sheets(
+    client, division_staff, seed_plan, open_fy2018
+):
+    first = own(division_staff, open_fy2018).first()
+    first.fill(
+        by=division_staff, version=1, fields={"done_text": "書いた。"}, actuals={}
+    )
+    client.force_login(division_staff)
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("surveys:dashboard"))
+    add_published_period(seed_plan, fiscal_year=2016)
+    for sheet in own(division_staff, open_fy2018).exclude(pk=first.pk):
+        sheet.fill(
+            by=division_staff, version=1, fields={"done_text": "書いた。"}, actuals={}
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("surveys:dashboard"))
+    assert len(after) == len(before)
