@@ -32,6 +32,16 @@ def _member_addresses(divisions: Iterable) -> list[str]:
 logger = logging.getLogger(__name__)
 
 
+def _render(template: str, context: dict, site_url: str | None) -> tuple[str, str]:
+    """The mail's subject (one line) and body, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {**context, "site_url": site_url or settings.SITE_URL}
+        subject = render_to_string(f"surveys/mail/{template}_subject.txt", context)
+        body = render_to_string(f"surveys/mail/{template}_body.txt", context)
+    # A subject is one line, whatever the item number or title holds.
+    return " ".join(subject.split()), body
+
+
 def _deliver(
     template: str, context: dict, recipients: list[str], site_url: str | None = None
 ) -> bool | None:
@@ -43,12 +53,7 @@ def _deliver(
     """
     if not recipients:
         return None
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {**context, "site_url": site_url or settings.SITE_URL}
-        subject = render_to_string(f"surveys/mail/{template}_subject.txt", context)
-        body = render_to_string(f"surveys/mail/{template}_body.txt", context)
-    # A subject is one line, whatever the item number or title holds.
-    subject = " ".join(subject.split())
+    subject, body = _render(template, context, site_url)
     try:
         send_mail(subject, body, None, recipients)
     except (smtplib.SMTPException, BadHeaderError, OSError):
@@ -69,7 +74,18 @@ def send_returned_notice(sheet, site_url: str | None = None) -> bool | None:
     return _deliver("returned", {"sheet": sheet}, addresses, site_url)
 
 
-def send_missing_reminder(division, period, sheets: list) -> bool | None:
+def send_missing_reminder(
+    division, period, sheets: list, site_url: str | None = None
+) -> bool | None:
     """List a division's sheets not yet submitted for a period with a deadline."""
     context = {"division": division, "period": period, "sheets": sheets}
-    return _deliver("missing", context, _member_addresses([division]))
+    return _deliver("missing", context, _member_addresses([division]), site_url)
+
+
+def missing_reminder_preview(
+    division, period, sheets: list, site_url: str | None = None
+) -> dict:
+    """What send_missing_reminder would send: recipients, subject and body."""
+    context = {"division": division, "period": period, "sheets": sheets}
+    subject, body = _render("missing", context, site_url)
+    return {"to": _member_addresses([division]), "subject": subject, "body": body}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models import Division
 from plans.models import Grade
 from plans.models import IndicatorValue
 from plans.models import Item
@@ -314,3 +316,34 @@ class ScheduleStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule_row}: {self.grade or '—'}"
+
+
+class Reminder(models.Model):
+    """An e-mail to a division listing its sheets not yet submitted in a period."""
+
+    period = models.ForeignKey(
+        Period, models.CASCADE, related_name="reminders", verbose_name=_("period")
+    )
+    division = models.ForeignKey(
+        Division, models.CASCADE, related_name="reminders", verbose_name=_("division")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+        help_text=_("Empty for the daily reminders sent by send_reminders."),
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sheet_count = models.PositiveIntegerField(_("sheets listed"))
+    delivered = models.BooleanField(_("delivered"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.division} {self.sent_at:%Y-%m-%d %H:%M}"

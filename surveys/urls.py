@@ -22,6 +22,7 @@ period_urls = [
     path("cancel/", periods.period_cancel, name="period_cancel"),
     path("bulk/", periods.period_bulk, name="period_bulk"),
     path("divergence/", periods.period_divergence, name="divergence"),
+    path("remind/<int:division_id>/", periods.period_remind, name="remind"),
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
     path("sheets.xlsx", files.period_workbook, name="period_workbook"),
     path("upload/", files.period_upload, name="period_upload"),

@@ -20,7 +20,9 @@ from plans.models import Period
 from plans.models import Plan
 from plans.models import opening_refusal
 from surveys import access
+from surveys.mail import send_missing_reminder
 from surveys.models import Refused
+from surveys.models import Reminder
 from surveys.models import SurveySheet
 
 
@@ -232,6 +234,46 @@ def return_all(sheets, *, by, note: str, site_url: str) -> list[Outcome]:
         )
         outcomes.append(Outcome(sheet, True, message))
     return outcomes
+
+
+def remind_division(
+    *, period: Period, division: Division, by, site_url: str | None = None
+) -> Reminder:
+    """E-mail a division the list of its sheets not yet submitted, and record it.
+
+    `by` is None for the daily reminders of send_reminders. Refused when the
+    division has nothing missing or nobody to write to.
+    """
+    if by is not None:
+        access.check_hq(
+            by,
+            period.plan.city_id,
+            _("Only the reform headquarters can send reminders."),
+        )
+    sheets = missing_by_division(period).get(division)
+    if not period.is_open or not sheets:
+        raise Refused(_("This division has no sheet left to submit in this period."))
+    delivered = send_missing_reminder(division, period, sheets, site_url)
+    if delivered is None:
+        raise Refused(
+            _("No member of %(division)s has an e-mail address; tell them another way.")
+            % {"division": division}
+        )
+    return Reminder.objects.create(
+        period=period,
+        division=division,
+        sent_by=by,
+        sheet_count=len(sheets),
+        delivered=delivered,
+    )
+
+
+def latest_reminders(period: Period) -> dict[int, Reminder]:
+    """Each division's latest reminder in the period, by division id."""
+    latest = {}
+    for reminder in period.reminders.select_related("sent_by"):
+        latest.setdefault(reminder.division_id, reminder)
+    return latest
 
 
 def publish_pending(period: Period) -> int:

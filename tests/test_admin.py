@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from plans.models import Division
 from plans.models import Membership
+from surveys.models import Reminder
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from tests.conftest import make_user
@@ -29,6 +30,14 @@ def an_instance(model):
         sheet = SurveySheet.objects.filter(item__schedule_rows__isnull=False).first()
         ScheduleStatus.objects.create(
             sheet=sheet, schedule_row=sheet.item.schedule_rows.first()
+        )
+    if model is Reminder and not Reminder.objects.exists():
+        sheet = SurveySheet.objects.first()
+        Reminder.objects.create(
+            period=sheet.period,
+            division=sheet.item.division_links.first().division,
+            sheet_count=1,
+            delivered=True,
         )
     return model.objects.first()
 

@@ -53,6 +53,7 @@ from plans.models import Division
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
+from surveys.models import Reminder
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
@@ -157,6 +158,12 @@ URLS = [
     # A GET of publish or cancel shows what it would do, to HQ only.
     ("surveys:publish", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
     ("surveys:period_bulk", ("open_period",), [LOGIN, *[405] * 9]),
+    # The preview of a reminder to the division with sheets missing.
+    (
+        "surveys:remind",
+        ("open_period", "own_division"),
+        seed_city(403, 403, 200, 403, 200, 403),
+    ),
     (
         "surveys:period_cancel",
         ("open_period",),
@@ -233,7 +240,12 @@ URLS = [
 
 
 # Admins whose rows are written by the app, never added by hand: adding is refused.
-NO_ADD = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+NO_ADD = {
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+    "surveys_reminder",
+}
 # Admins whose rows a city's administrator may not delete: an account may
 # belong to other cities too.
 CITY_ADMIN_NO_DELETE = {"auth_user"}
@@ -358,6 +370,7 @@ def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
         "item_path": "items/1/",
         "own_sheet": own_sheet.pk,
         "open_period": own_sheet.period_id,
+        "own_division": own_sheet.item.division_links.first().division_id,
         "published_period": published.pk,
         "sheet2": SurveySheet.objects.get(period=open_period2, item__number="1").pk,
         "open_period2": open_period2.pk,
@@ -405,6 +418,11 @@ def first_row(model, own_sheet):
     if model is ScheduleStatus:  # the seed rates items, not schedule rows
         row = own_sheet.item.schedule_rows.first()
         return ScheduleStatus.objects.create(sheet=own_sheet, schedule_row=row)
+    if model is Reminder:
+        division = own_sheet.item.division_links.first().division
+        return Reminder.objects.create(
+            period=own_sheet.period, division=division, sheet_count=1, delivered=True
+        )
     label = model._meta.label_lower
     assert label in FIRST_ROWS, f"the walk needs a {label} row: add it to FIRST_ROWS"
     return model.objects.create(**FIRST_ROWS[label])

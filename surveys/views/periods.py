@@ -23,6 +23,7 @@ from surveys.forms import BulkReviewForm
 from surveys.forms import PeriodForm
 from surveys.forms import QueueFilterForm
 from surveys.forms import queue_query
+from surveys.mail import missing_reminder_preview
 from surveys.mail import site_url_of
 from surveys.models import Refused
 from surveys.models import SurveySheet
@@ -33,11 +34,13 @@ from surveys.views.responses import xlsx_response
 from surveys.workflow import accept_as_prefilled
 from surveys.workflow import cancel_period
 from surveys.workflow import cancel_refusal
+from surveys.workflow import latest_reminders
 from surveys.workflow import missing_by_division
 from surveys.workflow import open_period
 from surveys.workflow import opening_summary
 from surveys.workflow import publish_pending
 from surveys.workflow import publish_period
+from surveys.workflow import remind_division
 from surveys.workflow import return_all
 
 # /surveys/plans/<plan_id>/periods/new/
@@ -97,7 +100,7 @@ def period_queue(request, pk: int):
             "counts": [
                 (state, counts.get(state.value, 0)) for state in SurveySheet.State
             ],
-            "missing": missing_by_division(period) if period.is_open else {},
+            "missing": _missing_with_reminders(period) if period.is_open else [],
             "pending": publish_pending(period) if period.is_open else 0,
             "cancellable": period.is_open and not cancel_refusal(period),
             "bulk": BulkReviewForm(period=period) if period.is_open else None,
@@ -108,6 +111,15 @@ def period_queue(request, pk: int):
             "today": timezone.localdate(),
         },
     )
+
+
+def _missing_with_reminders(period: Period) -> list[tuple]:
+    """(division, its sheets not yet submitted, its latest reminder or None)."""
+    reminded = latest_reminders(period)
+    return [
+        (division, sheets, reminded.get(division.pk))
+        for division, sheets in missing_by_division(period).items()
+    ]
 
 
 # /surveys/periods/<pk>/bulk/
@@ -143,6 +155,51 @@ def period_bulk(request, pk: int):
         "surveys/period_bulk.html",
         {"period": period, "outcomes": outcomes, "back": back},
     )
+
+
+# /surveys/periods/<pk>/remind/<division_id>/
+
+
+@login_required
+def period_remind(request, pk: int, division_id: int):
+    period = access.period_for_hq(request.user, pk)
+    missing = {d.pk: (d, sheets) for d, sheets in missing_by_division(period).items()}
+    if division_id not in missing:
+        raise Http404
+    division, sheets = missing[division_id]
+    if request.method != "POST":
+        return render(
+            request,
+            "surveys/period_remind.html",
+            {
+                "period": period,
+                "division": division,
+                "mail": missing_reminder_preview(
+                    division, period, sheets, site_url_of(request)
+                ),
+                "last": latest_reminders(period).get(division.pk),
+            },
+        )
+    try:
+        reminder = remind_division(
+            period=period,
+            division=division,
+            by=request.user,
+            site_url=site_url_of(request),
+        )
+    except Refused as error:
+        return refuse(request, error.message, back=reverse("surveys:queue", args=[pk]))
+    if reminder.delivered:
+        messages.success(
+            request, _("%(division)s was reminded by e-mail.") % {"division": division}
+        )
+    else:
+        messages.warning(
+            request,
+            _("The reminder to %(division)s could not be sent; the failure was logged.")
+            % {"division": division},
+        )
+    return redirect("surveys:queue", pk=pk)
 
 
 # /surveys/periods/<pk>/publish/

@@ -91,7 +91,11 @@ def test_queue_shows_missing_sheets_by_division(
         for li in missing.find_all("li")
         if li.strong.get_text() == "市民協働・男女参画推進課"
     )
-    assert line.get_text(" ", strip=True).endswith("No.1 、 No.3 、 No.37")
+    assert "3件 : No.1 、 No.3 、 No.37" in line.get_text(" ", strip=True)
+    assert line.select_one("a.remind-link")["href"] == reverse(
+        "surveys:remind",
+        args=[open_fy2018.pk, own_sheet.item.division_links.first().division_id],
+    )
     assert "58" in soup(queue(client, open_fy2018)).find(id="state-counts").get_text()
 
 

@@ -36,6 +36,8 @@ MATRIX = [
     ("period_cancel", "post", "open", [302, 403, 403, 302, 403, 302]),
     # No sheet ticked: HQ is told to tick one.
     ("period_bulk", "post", "open", [302, 403, 403, 400, 403, 400]),
+    ("remind", "get", "open", [302, 403, 403, 200, 403, 200]),
+    ("remind", "post", "open", [302, 403, 403, 302, 403, 302]),
     ("report", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("divergence", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("divergence", "get", "published_period", [302, 403, 403, 200, 200, 200]),
@@ -88,6 +90,13 @@ def url_args(name, target_obj):
         return []
     if name == "report":
         return [target_obj.pk, "summary"]
+    if name == "remind":  # item 1's lead division, which has sheets missing
+        return [
+            target_obj.pk,
+            target_obj.sheets.get(item__number="1")
+            .item.division_links.first()
+            .division_id,
+        ]
     return [target_obj.pk]
 
 

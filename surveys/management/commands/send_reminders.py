@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from plans.models import Period
-from surveys.mail import send_missing_reminder
+from surveys.models import Refused
 from surveys.workflow import missing_by_division
+from surveys.workflow import remind_division
 
 
 class Command(BaseCommand):
@@ -39,9 +40,14 @@ class Command(BaseCommand):
                 )
                 if dry_run:
                     continue
-                delivered = send_missing_reminder(division, period, sheets)
-                sent += delivered is True
-                failed += delivered is False
+                try:
+                    reminder = remind_division(
+                        period=period, division=division, by=None
+                    )
+                except Refused:
+                    continue  # nobody in the division has an address
+                sent += reminder.delivered
+                failed += not reminder.delivered
         self.stdout.write(
             f"{'Would send' if dry_run else 'Sent'} reminders; {sent} e-mails sent."
         )

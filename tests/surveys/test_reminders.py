@@ -1,0 +1,74 @@
+"""HQ reminds a division from the queue: a preview, the e-mail, and a record shown on the queue."""
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from surveys.models import Reminder
+from tests.html import soup
+from tests.html import text
+
+
+def lead_division(period):
+    return period.sheets.get(item__number="1").item.division_links.first().division
+
+
+def test_hq_previews_then_sends_a_reminder_that_the_queue_records(
+    client, hq_officer, division_staff, open_fy2018, mailoutbox
+):
+    division = lead_division(open_fy2018)
+    url = reverse("surveys:remind", args=[open_fy2018.pk, division.pk])
+    client.force_login(hq_officer)
+    preview = soup(client.get(url)).select_one("#reminder-preview")
+    assert division_staff.email in preview.get_text()
+    assert "未提出の調査票が3件あります" in preview.get_text()
+    assert "協働推進体制の充実" in preview.get_text()
+    assert (mailoutbox, Reminder.objects.count()) == ([], 0)  # a preview sends nothing
+
+    response = client.post(url)
+    assert response["Location"] == reverse("surveys:queue", args=[open_fy2018.pk])
+    (mail,) = mailoutbox
+    assert mail.to == [division_staff.email]
+    assert mail.subject == " ".join(preview.select("dd")[1].get_text().split())
+    reminder = Reminder.objects.get()
+    assert (reminder.division, reminder.sent_by, reminder.sheet_count) == (
+        division,
+        hq_officer,
+        3,
+    )
+    queue = soup(client.get(response["Location"]))
+    line = next(
+        li
+        for li in queue.select("#missing li")
+        if li.strong.get_text() == division.name
+    )
+    assert "が督促" in line.select_one(".reminded").get_text()
+
+
+def test_a_division_nobody_can_be_mailed_at_is_refused(client, hq_officer, open_fy2018):
+    division = lead_division(open_fy2018)  # division_staff is not asked for: no member
+    client.force_login(hq_officer)
+    url = reverse("surveys:remind", args=[open_fy2018.pk, division.pk])
+    assert "メールアドレスを登録した職員がいません" in text(client.get(url))
+    response = client.post(url)
+    assert response.status_code == 409
+    assert not Reminder.objects.exists()
+
+
+def test_a_division_with_nothing_missing_is_a_404(client, hq_officer, open_fy2018):
+    division = lead_division(open_fy2018)
+    open_fy2018.sheets.update(state="submitted")
+    client.force_login(hq_officer)
+    url = reverse("surveys:remind", args=[open_fy2018.pk, division.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+
+
+def test_daily_reminders_are_recorded_as_automatic(
+    client, hq_officer, division_staff, open_fy2018, mailoutbox, capsys
+):
+    call_command("send_reminders", "--days", "30")
+    reminder = Reminder.objects.get(division=lead_division(open_fy2018))
+    assert reminder.sent_by is None and reminder.delivered
+    client.force_login(hq_officer)
+    queue = text(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
+    assert "自動で督促" in queue
