@@ -178,8 +178,18 @@ def may_see(user, sheet: models.SurveySheet) -> bool:
     )
 
 
+def may_fill(user, sheet: models.SurveySheet) -> bool:
+    """Its division fills a sheet; HQ may fill it on the division's behalf (代理入力)."""
+    return sheet.is_division_member(user) or is_hq(user, sheet.period.plan.city_id)
+
+
+def is_proxy(user, sheet: models.SurveySheet) -> bool:
+    """Whether the user fills the sheet as HQ, for a division they do not belong to."""
+    return not sheet.is_division_member(user) and is_hq(user, sheet.period.plan.city_id)
+
+
 def may_edit(user, sheet: models.SurveySheet) -> bool:
-    return sheet.is_fillable and sheet.is_division_member(user)
+    return sheet.is_fillable and may_fill(user, sheet)
 
 
 def may_review(user, sheet: models.SurveySheet) -> bool:
@@ -209,9 +219,9 @@ def sheet_for(user, pk: int) -> models.SurveySheet:
 
 
 def sheet_to_fill(user, pk: int) -> models.SurveySheet:
-    """The sheet for its division; 403 for others who may see it (HQ, committee)."""
+    """The sheet for its division or HQ; 403 for others who may see it (committee)."""
     sheet = sheet_for(user, pk)
-    if not sheet.is_division_member(user):
+    if not may_fill(user, sheet):
         raise PermissionDenied(_("Only the responsible division can fill this sheet."))
     return sheet
 
@@ -319,10 +329,11 @@ def period_to_download(user, pk: int) -> Period:
 
 
 def period_to_upload(user, pk: int) -> Period:
-    """An open period the user may upload filled-in sheets to: a division in it."""
+    """An open period the user may upload filled-in sheets to: a division in it, or
+    HQ, entering them on the divisions' behalf."""
     period = _period(user, pk, state=Period.State.OPEN)
-    if not _has_own_sheets(user, period):
+    if not (is_hq(user, period.plan.city_id) or _has_own_sheets(user, period)):
         raise PermissionDenied(
-            _("Only the divisions with sheets in this period can upload them.")
+            _("Only HQ and the divisions with sheets in this period can upload them.")
         )
     return period

@@ -12,6 +12,7 @@ from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from plans.models import IndicatorValue
+from surveys.models import PROXY_ENTRY
 from surveys.models import SurveySheet
 
 # Bookkeeping fields that change with every save and say nothing to a reader;
@@ -25,6 +26,8 @@ class Change:
     who: object
     what: list[str] = field(default_factory=list)
     state: str = ""
+    # Saved by HQ on the division's behalf (代理入力).
+    proxy: bool = False
     # Actuals are saved after the sheet in one save: list them as later.
     rank: int = 0
 
@@ -51,6 +54,7 @@ def sheet_history(sheet: SurveySheet) -> list[Change]:
             )
         if previous is None or previous.state != record.state:
             change.state = SurveySheet.State(record.state).label
+        change.proxy = record.history_change_reason == PROXY_ENTRY
         if change.what or change.state:
             changes.append(change)
         previous = record

@@ -43,6 +43,10 @@ class Conflict(Exception):
         self.loaded_version = loaded_version
 
 
+# The history's change reason of a save HQ made on a division's behalf (代理入力).
+PROXY_ENTRY = "proxy"
+
+
 class SurveySheetQuerySet(models.QuerySet):
     def published(self) -> SurveySheetQuerySet:
         return self.filter(period__state=Period.State.PUBLISHED)
@@ -159,12 +163,14 @@ class SurveySheet(models.Model):
         loaded at, so of two people saving the same sheet the second is refused
         with a Conflict instead of overwriting the first.
         """
-        if not self.is_division_member(by):
+        if not access.may_fill(by, self):
             raise PermissionDenied(
                 gettext("Only the responsible division can fill this sheet.")
             )
         with transaction.atomic():
             current = self._locked()
+            if access.is_proxy(by, self):
+                current._change_reason = PROXY_ENTRY
             if current.version != version:
                 raise Conflict(SurveySheet.objects.get(pk=self.pk), version)
             if not current.is_fillable:

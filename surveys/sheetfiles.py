@@ -475,7 +475,7 @@ class _Reader:
     def refusal(self, result: SheetUpload) -> str:
         """Why the sheet's changes cannot be saved, or ""."""
         sheet = result.sheet
-        if not sheet.is_division_member(self.user):
+        if not access.may_fill(self.user, sheet):
             return _("Only the responsible division can fill this sheet.")
         if not result.changes:
             return ""

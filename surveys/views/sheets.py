@@ -76,6 +76,7 @@ def _render_sheet(request, sheet, review_form, status=200):
             "values": _indicator_values(sheet),
             "history": sheet_history(sheet),
             "can_edit": access.may_edit(request.user, sheet),
+            "is_proxy": access.is_proxy(request.user, sheet),
             "review_form": review_form,
             "nav": _queue_nav(request, sheet),
         },
@@ -110,7 +111,12 @@ def sheet_edit(request, pk: int):
     return render(
         request,
         "surveys/sheet_form.html",
-        {"sheet": sheet, "form": form, "conflict": conflict},
+        {
+            "sheet": sheet,
+            "form": form,
+            "conflict": conflict,
+            "is_proxy": access.is_proxy(request.user, sheet),
+        },
         status=409 if conflict else 200,
     )
 
