@@ -170,7 +170,7 @@ def area_chart(progress: PlanProgress) -> StackedBars:
         _("Share of each rating by policy area, %(period)s")
         % {"period": period_label(progress.period)},
         progress.grades,
-        [(a.path_label, a.counts, a.unrated) for a in progress.areas],
+        [(a.path_label, a.items.counts, a.items.unrated) for a in progress.areas],
     )
 
 

@@ -250,11 +250,7 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == self.RETURN and not cleaned.get("note"):
-            self.add_error(
-                "note",
-                ValidationError(_("Tell the division what to fix."), code="required"),
-            )
+        _note_required_on_return(self, "decision", _("Tell the division what to fix."))
         if cleaned.get("decision") == self.ACCEPT and self.second_round:
             if not cleaned.get("hq_grade"):
                 self.add_error(
@@ -267,6 +263,13 @@ class ReviewForm(forms.Form):
             cleaned["hq_grade"] = self.grades.get(cleaned["hq_grade"])
             _check_reason(self, "hq_grade", "hq_reason")
         return cleaned
+
+
+def _note_required_on_return(form: forms.Form, choice: str, message: str) -> None:
+    """A return without a note tells nobody what to fix: refuse it."""
+    data = form.cleaned_data
+    if data.get(choice) == form.RETURN and not data.get("note"):
+        form.add_error("note", ValidationError(message, code="required"))
 
 
 def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
@@ -402,13 +405,8 @@ class BulkReviewForm(forms.Form):
         ]
 
     def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") == self.RETURN and not cleaned.get("note"):
-            self.add_error(
-                "note",
-                ValidationError(_("Tell the divisions what to fix."), code="required"),
-            )
-        return cleaned
+        _note_required_on_return(self, "action", _("Tell the divisions what to fix."))
+        return super().clean()
 
 
 class SheetUploadForm(forms.Form):

@@ -147,18 +147,6 @@ class AreaProgress:
         return len(self.path) - 1
 
     @property
-    def counts(self) -> list[int]:
-        return self.items.counts
-
-    @property
-    def unrated(self) -> int:
-        return self.items.unrated
-
-    @property
-    def item_count(self) -> int:
-        return self.items.total
-
-    @property
     def path_label(self) -> str:
         """The area under its parents: "Ⅰ › 1. › (1) 定員の適正化"."""
         return " › ".join(
@@ -181,33 +169,19 @@ class PlanProgress:
     def nested(self) -> bool:
         return any(a.depth for a in self.areas)
 
-    @property
-    def items(self) -> Tally:
+    def _total(self, tally: str) -> Tally:
         total = Tally([0] * len(self.grades))
         for area in self.top_areas:
-            total.add(area.items)
+            total.add(getattr(area, tally))
         return total
+
+    @property
+    def items(self) -> Tally:
+        return self._total("items")
 
     @property
     def schedule_rows(self) -> Tally | None:
-        if not self.plan.rates_schedule_rows:
-            return None
-        total = Tally([0] * len(self.grades))
-        for area in self.top_areas:
-            total.add(area.schedule_rows)
-        return total
-
-    @property
-    def total_counts(self) -> list[int]:
-        return self.items.counts
-
-    @property
-    def total_unrated(self) -> int:
-        return self.items.unrated
-
-    @property
-    def total_items(self) -> int:
-        return self.items.total
+        return self._total("schedule_rows") if self.plan.rates_schedule_rows else None
 
 
 def sheets_by_item_and_period(

@@ -18,8 +18,10 @@ sheet_urls = [
 # /surveys/periods/<pk>/
 period_urls = [
     path("", periods.period_queue, name="queue"),
-    path("publish/", periods.period_publish, name="publish"),
-    path("cancel/", periods.period_cancel, name="period_cancel"),
+    path("publish/", periods.period_step, {"step": periods.PUBLISH}, name="publish"),
+    path(
+        "cancel/", periods.period_step, {"step": periods.CANCEL}, name="period_cancel"
+    ),
     path("bulk/", periods.period_bulk, name="period_bulk"),
     path("divergence/", periods.period_divergence, name="divergence"),
     path("remind/<int:division_id>/", periods.period_remind, name="remind"),

@@ -100,6 +100,13 @@ def second_city(*statuses):
     return [LOGIN, 404, 404, 404, 404, superuser, 404, *others]
 
 
+# The outcomes that many workflow pages share.
+HQ_ONLY = seed_city(403, 403, 200, 403, 200, 403)
+HQ_AND_COMMITTEE = seed_city(403, 403, 200, 200, 200, 403)
+# The committee sees a period's pages once it is published, not before.
+HQ_BEFORE_PUBLISHING = seed_city(403, 403, 200, 404, 200, 403)
+NOT_FOUND = seed_city(404, 404, 404, 404, 404, 404)
+
 # (URL name, or route for an unnamed pattern;
 #  args: names of `samples` to reverse the name with, or a path template for an
 #        unnamed pattern;
@@ -149,47 +156,23 @@ URLS = [
     # Survey workflow, item 1's sheet and the open FY2018 period of 小平市.
     ("surveys:dashboard", (), [LOGIN, 200, 200, 200, 200, 200, 403, 200, 200, 200]),
     ("surveys:sheet", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
-    ("surveys:sheet", ("missing",), seed_city(404, 404, 404, 404, 404, 404)),
+    ("surveys:sheet", ("missing",), NOT_FOUND),
     ("surveys:sheet_edit", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
     # A GET of the review sends HQ back to the sheet.
     ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
-    ("surveys:queue", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
-    ("surveys:queue", ("missing",), seed_city(404, 404, 404, 404, 404, 404)),
+    ("surveys:queue", ("open_period",), HQ_ONLY),
+    ("surveys:queue", ("missing",), NOT_FOUND),
     # A GET of publish or cancel shows what it would do, to HQ only.
-    ("surveys:publish", ("open_period",), seed_city(403, 403, 200, 403, 200, 403)),
+    ("surveys:publish", ("open_period",), HQ_ONLY),
     ("surveys:period_bulk", ("open_period",), [LOGIN, *[405] * 9]),
     # The preview of a reminder to the division with sheets missing.
-    (
-        "surveys:remind",
-        ("open_period", "own_division"),
-        seed_city(403, 403, 200, 403, 200, 403),
-    ),
-    (
-        "surveys:period_cancel",
-        ("open_period",),
-        seed_city(403, 403, 200, 403, 200, 403),
-    ),
-    ("surveys:divergence", ("open_period",), seed_city(403, 403, 200, 404, 200, 403)),
-    (
-        "surveys:divergence",
-        ("published_period",),
-        seed_city(403, 403, 200, 200, 200, 403),
-    ),
-    (
-        "surveys:report",
-        ("open_period", "summary"),
-        seed_city(403, 403, 200, 404, 200, 403),
-    ),
-    (
-        "surveys:report",
-        ("published_period", "counts"),
-        seed_city(403, 403, 200, 200, 200, 403),
-    ),
-    (
-        "surveys:report",
-        ("published_period", "no_such_report"),
-        seed_city(404, 404, 404, 404, 404, 404),
-    ),
+    ("surveys:remind", ("open_period", "own_division"), HQ_ONLY),
+    ("surveys:period_cancel", ("open_period",), HQ_ONLY),
+    ("surveys:divergence", ("open_period",), HQ_BEFORE_PUBLISHING),
+    ("surveys:divergence", ("published_period",), HQ_AND_COMMITTEE),
+    ("surveys:report", ("open_period", "summary"), HQ_BEFORE_PUBLISHING),
+    ("surveys:report", ("published_period", "counts"), HQ_AND_COMMITTEE),
+    ("surveys:report", ("published_period", "no_such_report"), NOT_FOUND),
     (
         "surveys:period_workbook",
         ("open_period",),
@@ -200,8 +183,8 @@ URLS = [
         ("open_period",),
         seed_city(200, 200, 200, 403, 200, 403),
     ),
-    ("surveys:period_new", ("plan",), seed_city(403, 403, 200, 403, 200, 403)),
-    ("surveys:trend", ("plan",), seed_city(403, 403, 200, 200, 200, 403)),
+    ("surveys:period_new", ("plan",), HQ_ONLY),
+    ("surveys:trend", ("plan",), HQ_AND_COMMITTEE),
     # The same pages of 東大和市: item 1's sheet, its open and published periods.
     ("surveys:sheet", ("sheet2",), second_city(200, 200, 200, 404)),
     ("surveys:sheet_edit", ("sheet2",), second_city(200, 200, 200, 404)),

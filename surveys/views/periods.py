@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -202,50 +205,53 @@ def period_remind(request, pk: int, division_id: int):
     return redirect("surveys:queue", pk=pk)
 
 
-# /surveys/periods/<pk>/publish/
+# /surveys/periods/<pk>/publish/ and /cancel/: a GET shows what the step will do, a POST does it.
 
 
-@login_required
-def period_publish(request, pk: int):
-    period = access.period_for_hq(request.user, pk)
-    if request.method != "POST":
-        return render(
-            request,
-            "surveys/period_confirm_publish.html",
-            {"period": period, "pending": publish_pending(period)},
-        )
-    try:
-        publish_period(period=period, by=request.user)
-    except Refused as error:
-        back = reverse("surveys:queue", args=[period.pk])
-        return refuse(request, error.message, back=back)
-    messages.success(request, _("The period was published; citizens can now see it."))
-    return redirect(period.plan)
+@dataclass(frozen=True)
+class PeriodStep:
+    template: str
+    preview: Callable[[Period], dict]
+    action: Callable[..., None]
+    done: Callable[[Period], tuple[str, object]]  # the message, and where to go next
 
 
-# /surveys/periods/<pk>/cancel/
-
-
-@login_required
-def period_cancel(request, pk: int):
-    period = access.period_for_hq(request.user, pk)
-    if request.method != "POST":
-        return render(
-            request,
-            "surveys/period_confirm_cancel.html",
-            {"period": period, "refusal": cancel_refusal(period)},
-        )
-    try:
-        cancel_period(period=period, by=request.user)
-    except Refused as error:
-        back = reverse("surveys:queue", args=[period.pk])
-        return refuse(request, error.message, back=back)
-    messages.success(
-        request,
+PUBLISH = PeriodStep(
+    template="surveys/period_confirm_publish.html",
+    preview=lambda period: {"pending": publish_pending(period)},
+    action=publish_period,
+    done=lambda period: (
+        _("The period was published; citizens can now see it."),
+        period.plan,
+    ),
+)
+CANCEL = PeriodStep(
+    template="surveys/period_confirm_cancel.html",
+    preview=lambda period: {"refusal": cancel_refusal(period)},
+    action=cancel_period,
+    done=lambda period: (
         _("%(period)s was cancelled; its sheets were removed.")
         % {"period": period_label(period)},
-    )
-    return redirect("surveys:dashboard")
+        "surveys:dashboard",
+    ),
+)
+
+
+@login_required
+def period_step(request, pk: int, step: PeriodStep):
+    period = access.period_for_hq(request.user, pk)
+    if request.method != "POST":
+        return render(
+            request, step.template, {"period": period, **step.preview(period)}
+        )
+    try:
+        step.action(period=period, by=request.user)
+    except Refused as error:
+        back = reverse("surveys:queue", args=[period.pk])
+        return refuse(request, error.message, back=back)
+    message, then = step.done(period)
+    messages.success(request, message)
+    return redirect(then)
 
 
 # /surveys/periods/<pk>/divergence/

@@ -39,6 +39,8 @@ from tests.plans.test_workbook import column_of
 from tests.plans.test_workbook import edited
 from tests.plans.test_workbook import set_cell
 from tests.plans.test_workbook import snapshot
+from tests.surveys.test_sheet_files import as_upload as sheets_upload
+from tests.surveys.test_sheet_files import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -416,13 +418,8 @@ def test_unlabelled_rows_are_named_by_their_words_in_the_upload_preview(
     place = {name: c for _ws, _pk, _v, name, c in list(book["_meta"].values)[1:]}
     for row, code in zip(rows, ["◎", "△"], strict=True):
         book["No.1"][place[f"status:{row.pk}"]] = code
-    buffer = io.BytesIO()
-    book.save(buffer)
     client.force_login(staff)
-    preview = client.post(
-        reverse("surveys:period_upload", args=[period.pk]),
-        {"file": SimpleUploadedFile("s.xlsx", buffer.getvalue())},
-    )
+    preview = upload(client, period, sheets_upload(book))
     assert "調査 — ◎" in text(preview)
     assert "制度設計 — △" in text(preview)
 

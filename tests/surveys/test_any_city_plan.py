@@ -13,7 +13,6 @@ import io
 import openpyxl
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -29,6 +28,8 @@ from tests.html import soup
 from tests.html import text
 from tests.surveys.test_other_plan_shape import open_fy2024
 from tests.surveys.test_other_plan_shape import other_plan  # noqa: F401 (fixture)
+from tests.surveys.test_sheet_files import as_upload
+from tests.surveys.test_sheet_files import upload
 
 
 def rate_rows(sheet: SurveySheet, codes: list[str]) -> None:
@@ -298,13 +299,8 @@ def test_an_unnumbered_plan_shows_no_number_anywhere(
     # An upload whose worksheet names no sheet of the period: the refusal.
     book = openpyxl.Workbook()
     book.active.title = "知らない調査票"
-    buffer = io.BytesIO()
-    book.save(buffer)
     client.force_login(staff)
-    refusal = client.post(
-        reverse("surveys:period_upload", args=[period.pk]),
-        {"file": SimpleUploadedFile("s.xlsx", buffer.getvalue())},
-    )
+    refusal = upload(client, period, as_upload(book))
     outputs.append(text(refusal))
     page(hq, reverse("surveys:queue", args=[period.pk]))
     page(hq, reverse("surveys:sheet", args=[sheet.pk]))

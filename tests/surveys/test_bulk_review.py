@@ -147,29 +147,18 @@ def test_the_next_sheet_keeps_the_queues_filter(client, hq_officer, open_fy2018)
     )
     # Recording a decision goes on to the next sheet of the filtered queue.
     a = Grade.objects.get(scale=open_fy2018.plan.rating_scale, code="A")
-    response = client.post(
-        reverse("surveys:sheet_review", args=[submitted["5"]]),
-        {
-            "decision": "accept",
-            "hq_grade": a.pk,
-            "hq_reason": "妥当。",
-            "state": "submitted",
-        },
-    )
-    assert (
-        response["Location"]
-        == reverse("surveys:sheet", args=[submitted["9"]]) + "?state=submitted"
-    )
-    response = client.post(
-        reverse("surveys:sheet_review", args=[submitted["9"]]),
-        {
-            "decision": "accept",
-            "hq_grade": a.pk,
-            "hq_reason": "妥当。",
-            "state": "submitted",
-        },
-    )
-    assert (
-        response["Location"]
-        == reverse("surveys:queue", args=[open_fy2018.pk]) + "?state=submitted"
-    )
+    steps = [
+        (submitted["5"], reverse("surveys:sheet", args=[submitted["9"]])),
+        (submitted["9"], reverse("surveys:queue", args=[open_fy2018.pk])),
+    ]
+    for sheet_pk, then in steps:
+        response = client.post(
+            reverse("surveys:sheet_review", args=[sheet_pk]),
+            {
+                "decision": "accept",
+                "hq_grade": a.pk,
+                "hq_reason": "妥当。",
+                "state": "submitted",
+            },
+        )
+        assert response["Location"] == then + "?state=submitted"
