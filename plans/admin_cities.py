@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models import QuerySet
+from modeltrans.fields import TranslatedVirtualField
 
 from plans.models import City
 from plans.models import Division
@@ -86,6 +87,16 @@ class CityScoped:
     """
 
     city_path = "city"
+
+    def get_exclude(self, request, obj=None):
+        # django-modeltrans adds `name_ja` and `name_i18n` beside `name`: the form
+        # edits `name` and its English (`name_en`) only.
+        views = [
+            f.name
+            for f in self.model._meta.private_fields
+            if isinstance(f, TranslatedVirtualField) and not f.name.endswith("_en")
+        ]
+        return [*(super().get_exclude(request, obj) or []), *views]
 
     def _is_city_admin(self, request) -> bool:
         return not request.user.is_superuser and bool(
@@ -168,6 +179,7 @@ class CityAdmin(admin.ModelAdmin):
     """Cities are the site superuser's: a city's administrator does not see this page."""
 
     list_display = ["name", "slug"]
+    exclude = ["name_ja", "name_i18n"]  # the name and its English are edited
     search_fields = ["name", "slug"]
     inlines = [MembershipInline]
 

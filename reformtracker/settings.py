@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "modeltrans",
     "reformtracker.lockout.LockoutConfig",
     "csp",
     "reformtracker.holds",
@@ -156,6 +157,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A plan's names are Japanese; django-modeltrans keeps their English, where a city
+# gives it, beside them (name_en), and never changes what `name` holds.
+MODELTRANS_DEFAULT_LANGUAGE = "ja"
+MODELTRANS_AVAILABLE_LANGUAGES = ("en",)
+MODELTRANS_ADD_FIELD_HELP_TEXT = False
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

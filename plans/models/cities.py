@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models.english import TranslatedHistory
+from plans.models.english import english
 from reformtracker.lib.paths import reserved_first_segments
 
 
@@ -21,6 +23,7 @@ class City(models.Model):
     """A city (自治体) whose plans the site tracks."""
 
     name = models.CharField(_("name"), max_length=50, unique=True)
+    i18n = english("name")
     slug = models.SlugField(
         _("slug"),
         unique=True,
@@ -29,7 +32,7 @@ class City(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("city")

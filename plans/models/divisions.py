@@ -12,12 +12,13 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
-from simple_history.models import HistoricalRecords
 
 from plans.models.cities import City
+from plans.models.english import TranslatedHistory
+from plans.models.english import english
 
 
-class MembershipHistory(HistoricalRecords):
+class MembershipHistory(TranslatedHistory):
     """Division history that also records members changed from the user's side.
 
     django-simple-history 3.13 handles `user.divisions.add(...)` (a reverse
@@ -50,6 +51,7 @@ class Division(models.Model):
         City, models.PROTECT, related_name="divisions", verbose_name=_("city")
     )
     name = models.CharField(_("name"), max_length=100)
+    i18n = english("name")
     former_names = models.CharField(
         _("former names"),
         max_length=300,

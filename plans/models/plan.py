@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from plans.models.cities import City
+from plans.models.english import TranslatedHistory
+from plans.models.english import english
 from plans.models.scales import RatingScale
 from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
 from reformtracker.lib.labels import SHEET_TEXTS
@@ -20,6 +21,10 @@ from reformtracker.lib.xlsx import UNWRITABLE
 def default_sheet_fields() -> list[dict]:
     """Every text of the registry, in its order, none with a label of the plan's own."""
     return [{"field": text.field, "label": ""} for text in SHEET_TEXTS]
+
+
+# The plan's own words that a city may give in English too.
+TRANSLATED = ("name", "purpose_label", "content_label", "reason_label")
 
 
 class Plan(models.Model):
@@ -131,6 +136,7 @@ class Plan(models.Model):
             "未着手・中止の理由; empty for 理由."
         ),
     )
+    i18n = english(*TRANSLATED)
     previous_plan = models.ForeignKey(
         "self",
         models.SET_NULL,
@@ -141,7 +147,7 @@ class Plan(models.Model):
         help_text=_("The plan this one follows, such as the 2nd plan for the 3rd."),
     )
 
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("plan")

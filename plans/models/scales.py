@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.models.cities import City
+from plans.models.english import TranslatedHistory
+from plans.models.english import english
 
 
 class RatingScale(models.Model):
@@ -51,6 +53,7 @@ class Grade(models.Model):
     )
     label = models.CharField(_("label"), max_length=50)
     description = models.CharField(_("description"), max_length=200, blank=True)
+    i18n = english("label", "description")
     colour = models.CharField(
         _("colour"),
         max_length=7,
@@ -71,7 +74,7 @@ class Grade(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("grade")

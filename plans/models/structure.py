@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans.models.divisions import Division
+from plans.models.english import TranslatedHistory
+from plans.models.english import english
 from plans.models.plan import Plan
 
 
@@ -64,9 +66,10 @@ class PolicyArea(models.Model):
         help_text=_("Such as Ⅰ or 1, if the plan numbers its areas."),
     )
     name = models.CharField(_("name"), max_length=200)
+    i18n = english("name")
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("policy area")
@@ -152,6 +155,7 @@ class Item(models.Model):
     title = models.CharField(_("title"), max_length=300)
     purpose = models.TextField(_("purpose"), blank=True)
     content = models.TextField(_("content"), blank=True)
+    i18n = english("title")
     is_new = models.BooleanField(
         _("new"), default=False, help_text=_("Tagged 【新規】.")
     )
@@ -215,7 +219,7 @@ class Item(models.Model):
 
     objects = ItemQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("item")
