@@ -13,7 +13,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models import QuerySet
-from modeltrans.fields import TranslatedVirtualField
 
 from plans.models import City
 from plans.models import Division
@@ -28,6 +27,7 @@ from plans.models import Plan
 from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.models import ScheduleRow
+from plans.models.english import not_edited_in_forms
 
 # The path from each city-owned model to its city.
 CITY_PATHS = {
@@ -89,14 +89,8 @@ class CityScoped:
     city_path = "city"
 
     def get_exclude(self, request, obj=None):
-        # django-modeltrans adds `name_ja` and `name_i18n` beside `name`: the form
-        # edits `name` and its English (`name_en`) only.
-        views = [
-            f.name
-            for f in self.model._meta.private_fields
-            if isinstance(f, TranslatedVirtualField) and not f.name.endswith("_en")
-        ]
-        return [*(super().get_exclude(request, obj) or []), *views]
+        excluded = super().get_exclude(request, obj) or []
+        return [*excluded, *not_edited_in_forms(self.model)]
 
     def _is_city_admin(self, request) -> bool:
         return not request.user.is_superuser and bool(
@@ -179,9 +173,12 @@ class CityAdmin(admin.ModelAdmin):
     """Cities are the site superuser's: a city's administrator does not see this page."""
 
     list_display = ["name", "slug"]
-    exclude = ["name_ja", "name_i18n"]  # the name and its English are edited
     search_fields = ["name", "slug"]
     inlines = [MembershipInline]
+
+    def get_exclude(self, request, obj=None):
+        # Not at import: django-modeltrans adds its fields once the apps are ready.
+        return not_edited_in_forms(City)
 
 
 @admin.register(Membership)

@@ -7,12 +7,26 @@ by it: what a division wrote stays attached to the same record.
 
 from __future__ import annotations
 
+from modeltrans.fields import TranslatedVirtualField
 from modeltrans.fields import TranslationField
 from simple_history.models import HistoricalRecords
 
 
 def english(*fields: str) -> TranslationField:
     return TranslationField(fields=fields)
+
+
+def not_edited_in_forms(model) -> list[str]:
+    """The fields django-modeltrans adds that a form must not offer.
+
+    `name_ja` and `name_i18n` are other ways to `name`; a form edits `name` and
+    its English (`name_en`).
+    """
+    return [
+        f.name
+        for f in model._meta.private_fields
+        if isinstance(f, TranslatedVirtualField) and not f.name.endswith("_en")
+    ]
 
 
 class TranslatedHistory(HistoricalRecords):
