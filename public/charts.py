@@ -316,7 +316,9 @@ def rating_timeline(
             _("%(period)s: %(grade)s.")
             % {
                 "period": label,
-                "grade": f"{grade.code} {grade.label}" if grade else _("not rated"),
+                "grade": f"{grade.code} {grade.label_i18n}"
+                if grade
+                else _("not rated"),
             }
         )
     rated = [row for row in rows if row.grade]

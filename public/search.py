@@ -68,16 +68,18 @@ class PlanSearchForm(forms.Form):
         self.progress = progress
         every = [("", _("All"))]
         self.fields["area"].choices = every + [
-            (a.area.pk, "\u3000" * a.depth + a.area.name) for a in progress.areas
+            # Indented by em spaces, as wide as a Japanese character in any language.
+            (a.area.pk, "\u2003" * a.depth + a.area.name_i18n)
+            for a in progress.areas
         ]
         divisions = {}
         for row in all_rows(progress.areas):
             for division in row.item.division_list:
-                divisions.setdefault(division.pk, division.name)
+                divisions.setdefault(division.pk, division.name_i18n)
         self.fields["division"].choices = every + sorted(
             divisions.items(), key=lambda choice: choice[1]
         )
-        grades = [(g.code, f"{g.code} {g.label}") for g in progress.grades]
+        grades = [(g.code, f"{g.code} {g.label_i18n}") for g in progress.grades]
         if progress.plan.rates_schedule_rows:
             self.fields["grade"].label = _("Status of the item")
         self.fields["grade"].choices = every + grades + [(NOT_RATED, _("Not rated"))]
@@ -150,9 +152,11 @@ def searchable_texts(row: ItemRow, progress: PlanProgress) -> list[str]:
     texts = [
         item_ref(item, numbered=True) if progress.plan.numbered_items else "",
         item.title,
+        item.title_en or "",
         item.purpose,
         item.content,
         *(d.name for d in item.division_list),
+        *(d.name_en or "" for d in item.division_list),
         *item.tags,
     ]
     sheet = row.sheet

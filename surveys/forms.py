@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +19,10 @@ from plans.models import PolicyArea
 from plans.models import next_period
 from plans.models import opening_refusal
 from reformtracker.lib import uploads
-from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXTS
+from reformtracker.lib.labels import fiscal_year_full
+from reformtracker.lib.labels import japanese
+from reformtracker.lib.labels import own
 from surveys.models import SurveySheet
 
 TEXT_LIMIT = 10_000
@@ -49,12 +52,23 @@ def division_fields(plan) -> list[str]:
 
 
 def _text_field(label: str, **kwargs) -> forms.CharField:
-    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6}))
+    # What a division writes is the plan's record, in Japanese.
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "lang": "ja"}))
     return forms.CharField(label=label, required=False, max_length=TEXT_LIMIT, **kwargs)
 
 
+def grade_label(grade: Grade) -> str:
+    """A grade as a choice: its code and label, "S 予定以上に進捗"."""
+    return format_html("{} {}", grade.code, own(grade, "label"))
+
+
+class GradeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Grade) -> str:
+        return grade_label(obj)
+
+
 def _grade_field(sheet: SurveySheet, label: str) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return GradeField(
         label=label,
         queryset=sheet.period.plan.rating_scale.grades.all(),
         required=False,
@@ -109,8 +123,8 @@ class SheetForm(forms.Form):
         plan = sheet.period.plan
         # Only the texts the plan uses, under the plan's labels.
         self.texts = [name for name, _label in plan.text_fields]
-        for name, label in plan.text_fields:
-            self.fields[name] = _text_field(label)
+        for text, label in plan.sheet_texts():
+            self.fields[text.field] = _text_field(japanese(label) or text.label)
         self.texts_before_rating = [n for n in self.texts if n != "next_text"]
         self.texts_after_rating = [n for n in self.texts if n == "next_text"]
         self.status_rows = []
@@ -121,10 +135,10 @@ class SheetForm(forms.Form):
                 status = statuses.get(row.pk)
                 grade_name, reason_name = f"status_{row.pk}", f"status_reason_{row.pk}"
                 self.fields[grade_name] = _grade_field(
-                    sheet, row.label_for(sheet.period.fiscal_year)
+                    sheet, japanese(row.label_for(sheet.period.fiscal_year))
                 )
                 self.fields[reason_name] = _text_field(
-                    plan.reason_label or SHEET_LABELS["division_reason"]
+                    own(plan, "reason_label") or SHEET_LABELS["division_reason"]
                 )
                 self.fields[reason_name].widget.attrs["rows"] = 2
                 self.initial[grade_name] = status.grade_id if status else None
@@ -140,21 +154,22 @@ class SheetForm(forms.Form):
                 SHEET_LABELS["division_grade"] if plan.second_round else _("Rating"),
             )
             self.fields["division_reason"] = _text_field(
-                plan.reason_label or SHEET_LABELS["division_reason"]
+                own(plan, "reason_label") or SHEET_LABELS["division_reason"]
             )
         self.indicator_fields = []
         for value in indicator_values:
             name = f"actual_{value.pk}"
             indicator = value.indicator
             self.fields[name] = forms.CharField(
-                label=f"{indicator.marker}{indicator.name}",
+                label=japanese(f"{indicator.marker}{indicator.name}"),
                 required=False,
                 max_length=ACTUAL_LIMIT,
-                help_text=_("Baseline %(baseline)s, target %(target)s")
-                % {
-                    "baseline": indicator.baseline_text or "—",
-                    "target": indicator.target_text or "—",
-                },
+                # Django writes help text as HTML: the city's words are escaped.
+                help_text=format_html(
+                    _("Baseline {baseline}, target {target}"),
+                    baseline=japanese(indicator.baseline_text) or "—",
+                    target=japanese(indicator.target_text) or "—",
+                ),
             )
             self.indicator_fields.append(name)
 
@@ -275,8 +290,10 @@ def _note_required_on_return(form: forms.Form, choice: str, message: str) -> Non
 def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
     """The grade's label, saying so when it is the division's own rating."""
     if grade.pk == sheet.division_grade_id:
-        return _("%(grade)s (the division's rating)") % {"grade": grade}
-    return str(grade)
+        return format_html(
+            _("{grade} (the division's rating)"), grade=grade_label(grade)
+        )
+    return grade_label(grade)
 
 
 class PeriodForm(forms.Form):
@@ -292,7 +309,7 @@ class PeriodForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
         self.plan = plan
         self.fields["fiscal_year"].choices = [
-            (year, f"{fiscal_year_label(year)}（{year}）") for year in plan.fiscal_years
+            (year, fiscal_year_full(year)) for year in plan.fiscal_years
         ]
         halves = (
             [Period.Half.FIRST, Period.Half.SECOND]
@@ -342,13 +359,23 @@ def queue_query(params) -> str:
     return urlencode({k: params[k] for k in QUEUE_FILTERS if params.get(k)})
 
 
+class AreaField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PolicyArea) -> str:
+        return obj.label
+
+
+class DivisionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Division) -> str:
+        return obj.name_i18n
+
+
 class QueueFilterForm(forms.Form):
-    area = forms.ModelChoiceField(
+    area = AreaField(
         label=gettext_lazy("Policy area"),
         queryset=PolicyArea.objects.none(),
         required=False,
     )
-    division = forms.ModelChoiceField(
+    division = DivisionField(
         label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False
     )
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)

@@ -9,9 +9,12 @@ from dataclasses import field
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
 from django.db.models import Subquery
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from plans.models import IndicatorValue
+from reformtracker.lib.labels import japanese
+from reformtracker.lib.labels import own
 from surveys.models import PROXY_ENTRY
 from surveys.models import SurveySheet
 
@@ -64,9 +67,9 @@ def sheet_history(sheet: SurveySheet) -> list[Change]:
 
 def field_names(plan) -> dict[str, str]:
     """What the plan calls the sheet's fields it names in its own words."""
-    names = {text.field: label for text, label in plan.sheet_texts() if label}
+    names = {text.field: japanese(label) for text, label in plan.sheet_texts() if label}
     if plan.reason_label:
-        names["division_reason"] = plan.reason_label
+        names["division_reason"] = own(plan, "reason_label")
     return names
 
 
@@ -93,12 +96,12 @@ def _actual_changes(sheet: SurveySheet) -> list[Change]:
                     record.history_date,
                     record.history_user,
                     [
-                        _("Actual of %(indicator)s: %(before)s → %(after)s")
-                        % {
-                            "indicator": f"{indicator.marker}{indicator.name}",
-                            "before": before or "—",
-                            "after": record.text or "—",
-                        }
+                        format_html(
+                            _("Actual of {indicator}: {before} → {after}"),
+                            indicator=japanese(f"{indicator.marker}{indicator.name}"),
+                            before=japanese(before) or "—",
+                            after=japanese(record.text) or "—",
+                        )
                     ],
                     rank=1,
                 )

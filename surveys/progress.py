@@ -150,7 +150,7 @@ class AreaProgress:
     def path_label(self) -> str:
         """The area under its parents: "Ⅰ › 1. › (1) 定員の適正化"."""
         return " › ".join(
-            [*(a.number or a.name for a in self.path[:-1]), str(self.area)]
+            [*(a.number or a.name_i18n for a in self.path[:-1]), self.area.label]
         )
 
 

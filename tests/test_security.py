@@ -205,3 +205,16 @@ def test_staff_change_their_own_password(client, division_staff):
     assert "パスワードを変更しました" in text(client.get(response["Location"]))
     client.logout()
     assert log_in(client, "kyodo", "kaikaku-2026-aki").status_code == 302
+
+
+def test_a_citys_words_in_a_forms_help_text_are_not_html(
+    client, own_sheet, division_staff
+):
+    """Django writes help text unescaped: an indicator's baseline must not be markup."""
+    indicator = own_sheet.item.indicators.first()
+    indicator.baseline_text = '<img src=x onerror="alert(1)">'
+    indicator.save()
+    client.force_login(division_staff)
+    page = client.get(reverse("surveys:sheet_edit", args=[own_sheet.pk]))
+    assert soup(page).find("img", src="x") is None
+    assert '<img src=x onerror="alert(1)">' in text(page)

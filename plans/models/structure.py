@@ -94,6 +94,11 @@ class PolicyArea(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.name}".strip()
 
+    @property
+    def label(self) -> str:
+        """Its number and name in the page's language (the English, where given)."""
+        return f"{self.number} {self.name_i18n}".strip()
+
 
 class ItemQuerySet(models.QuerySet):
     def for_plan_page(self, plan: Plan) -> ItemQuerySet:

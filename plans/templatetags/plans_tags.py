@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from reformtracker.lib import fiscal
@@ -10,9 +11,7 @@ register = template.Library()
 @register.filter
 def fiscal_year(value: int) -> str:
     """平成29年度（2017年度） in Japanese, FY2017 in English."""
-    if get_language() == "en":
-        return f"FY{value}"
-    return f"{fiscal.fiscal_year_label(value)}（{value}年度）"
+    return labels.fiscal_year_full(value)
 
 
 @register.filter
@@ -58,9 +57,9 @@ def schedule_cells(row, fiscal_years) -> list[dict]:
 def texts_before_rating(sheet, plan) -> list[tuple[str, str]]:
     """(label, text) of the sheet's texts the plan uses, except the closing A."""
     return [
-        (label, getattr(sheet, name))
-        for name, label in plan.text_fields
-        if name != "next_text"
+        (labels.japanese(label) or text.label, getattr(sheet, text.field))
+        for text, label in plan.sheet_texts()
+        if text.field != "next_text"
     ]
 
 
@@ -68,19 +67,59 @@ def texts_before_rating(sheet, plan) -> list[tuple[str, str]]:
 def texts_after_rating(sheet, plan) -> list[tuple[str, str]]:
     """(label, text) of the closing A, if the plan uses it."""
     return [
-        (label, getattr(sheet, name))
-        for name, label in plan.text_fields
-        if name == "next_text"
+        (labels.japanese(label) or text.label, getattr(sheet, text.field))
+        for text, label in plan.sheet_texts()
+        if text.field == "next_text"
     ]
 
 
+register.filter("own", labels.own, needs_autoescape=True)
+register.filter("japanese", labels.japanese, needs_autoescape=True)
+
+
+def _joined(first, second, autoescape: bool) -> str:
+    return format_html("{} {}", first, second) if autoescape else f"{first} {second}"
+
+
 @register.filter
-def item_ref(item, plan) -> str:
+def plan_label(plan, name: str) -> str:
+    """The plan's word for an item's purpose or content or a rating's reason, else ours."""
+    return labels.own(plan, f"{name}_label") or getattr(plan, f"{name}_heading")
+
+
+@register.filter(needs_autoescape=True)
+def area_name(area, autoescape: bool = True) -> str:
+    """A policy area's number and name: "Ⅰ 地域協働の推進"."""
+    name = labels.own(area, "name", autoescape)
+    return _joined(area.number, name, autoescape) if area.number else name
+
+
+@register.filter(needs_autoescape=True)
+def item_ref(item, plan, autoescape: bool = True) -> str:
     """How a page refers to an item: "No.2-1", or its title if the plan has no numbers."""
-    return labels.item_ref(item, plan.numbered_items)
+    return (
+        f"No.{item.number}"
+        if plan.numbered_items
+        else labels.own(item, "title", autoescape)
+    )
 
 
-@register.filter
-def item_heading(item, plan) -> str:
+@register.filter(needs_autoescape=True)
+def item_heading(item, plan, autoescape: bool = True) -> str:
     """An item's number and title, or its title alone if the plan has no numbers."""
-    return labels.item_heading(item, plan.numbered_items)
+    title = labels.own(item, "title", autoescape)
+    return (
+        _joined(f"No.{item.number}", title, autoescape)
+        if plan.numbered_items
+        else title
+    )
+
+
+@register.filter(needs_autoescape=True)
+def plan_name(plan, autoescape: bool = True) -> str:
+    """A plan's city and name: "小平市 第3次行財政再構築プラン"."""
+    return _joined(
+        labels.own(plan.city, "name", autoescape),
+        labels.own(plan, "name", autoescape),
+        autoescape,
+    )

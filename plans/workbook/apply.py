@@ -23,6 +23,7 @@ from plans.models import Grade
 from plans.models import Plan
 from plans.models import PolicyArea
 from plans.models import RatingScale
+from plans.models.plan import TRANSLATED
 from plans.workbook.apply_items import ItemImport
 from plans.workbook.areas import path_key
 from plans.workbook.areas import path_text
@@ -36,6 +37,7 @@ from plans.workbook.schema import AREAS
 from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import SCALE
+from plans.workbook.schema import english_values
 from plans.workbook.sync import sync
 from reformtracker.lib.text import match_key
 
@@ -121,6 +123,7 @@ class _Importer:
                 "purpose_label": p["purpose_label"],
                 "content_label": p["content_label"],
                 "reason_label": p["reason_label"],
+                **english_values(p, *TRANSLATED),
             }
         }
         plans, diffs = sync(Plan, existing, wanted)
@@ -154,7 +157,12 @@ class _Importer:
         for order, g in enumerate(self.draft.grades, start=1):
             key = match_key(g["code"])
             code = existing[key].code if key in existing else g["code"]
-            wanted[key] = {**g, "code": code, "order": order}
+            wanted[key] = {
+                **g,
+                "code": code,
+                "order": order,
+                **english_values(g, "label", "description"),
+            }
         _objects, diffs = sync(Grade, existing, wanted, scale=scale)
         self.changes.log(SCALE.name, diffs, len(wanted))
         # Sheets and schedule statuses rated with a grade protect it.
@@ -181,6 +189,7 @@ class _Importer:
                 "name": d["name"],
                 "former_names": "、".join(d["former_names"]),
                 "active": d["active"],
+                **english_values(d, "name"),
             }
             for d in self.draft.divisions
         }
@@ -217,6 +226,7 @@ class _Importer:
                     "number": kept(old.number, a["number"]) if old else a["number"],
                     "order": order,
                     "parent_id": parent.pk if parent else None,
+                    **english_values(a, "name"),
                 }
             written, level_diffs = sync(PolicyArea, existing, wanted, plan=plan)
             for _order, a in level:

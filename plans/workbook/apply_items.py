@@ -34,6 +34,7 @@ from plans.workbook.removals import survey_data
 from plans.workbook.schema import INDICATORS
 from plans.workbook.schema import ITEMS
 from plans.workbook.schema import Sheet
+from plans.workbook.schema import english_values
 from plans.workbook.schema import schedule_sheet
 from plans.workbook.sync import merge
 from plans.workbook.sync import quiet_shifts
@@ -119,6 +120,7 @@ class ItemImport:
                 "is_new": i["is_new"],
                 "is_follow_up": i["is_follow_up"],
                 "order": order,
+                **english_values(i, "title"),
             }
             for order, i in enumerate(self.draft.items, start=1)
         }

@@ -26,9 +26,11 @@ FIELD_LABELS = {
     **{
         column.key: column.header
         for column in (*(c for s in SHEETS for c in s.columns), *SCHEDULE_BASE)
-        if column.key not in ("name", "number", "parent", "area", "item", "code")
+        if column.key
+        not in ("name", "number", "parent", "area", "item", "code", "name_en")
     },
     "name": "名称",
+    "name_en": "名称（英語）",
     "number": "番号",
     "code": "記号",
     "area_id": "分野",

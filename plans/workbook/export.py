@@ -12,6 +12,7 @@ from plans.models import Division
 from plans.models import Indicator
 from plans.models import Plan
 from plans.models import ScheduleRow
+from plans.models.plan import TRANSLATED
 from plans.models.structure import year_span
 from plans.workbook.areas import AreaIndex
 from plans.workbook.areas import path_text
@@ -193,7 +194,12 @@ def plan_rows(plan: Plan) -> dict[str, list[dict]]:
         PLAN.name: [plan_record(plan)],
         SCALE.name: grade_records(plan),
         AREAS.name: [
-            {"number": a.number, "name": a.name, "parent": parent_refs.get(a.pk, "")}
+            {
+                "number": a.number,
+                "name": a.name,
+                "parent": parent_refs.get(a.pk, ""),
+                **english_cells(a, "name"),
+            }
             for a in areas
         ],
         DIVISIONS.name: division_records(items),
@@ -232,7 +238,13 @@ def plan_record(plan: Plan) -> dict:
         "purpose_label": plan.purpose_label,
         "content_label": plan.content_label,
         "reason_label": plan.reason_label,
+        **english_cells(plan, *TRANSLATED),
     }
+
+
+def english_cells(record, *fields: str) -> dict:
+    """The English the record has for `fields` (django-modeltrans' `<field>_en`)."""
+    return {f"{f}_en": getattr(record, f"{f}_en") or "" for f in fields}
 
 
 def grade_records(plan: Plan) -> list[dict]:
@@ -243,6 +255,7 @@ def grade_records(plan: Plan) -> list[dict]:
             "description": g.description,
             "colour": g.colour,
             "reason_required": g.reason_required,
+            **english_cells(g, "label", "description"),
         }
         for g in plan.rating_scale.grades.order_by("order")
     ]
@@ -259,6 +272,7 @@ def division_records(items: list) -> list[dict]:
             "name": d.name,
             "former_names": [n for n in d.former_names.split("、") if n],
             "active": d.active,
+            **english_cells(d, "name"),
         }
         for d in sorted(divisions.values(), key=lambda d: d.name)
     ]
@@ -281,6 +295,7 @@ def item_record(item, area: str) -> dict:
         "state": next(k for k, v in ITEM_STATES.items() if v == item.state),
         "ended_fiscal_year": item.ended_fiscal_year,
         "merged_into": item.merged_into.number if item.merged_into else "",
+        **english_cells(item, "title"),
         "key": item.key,
     }
 

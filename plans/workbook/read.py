@@ -191,6 +191,10 @@ class Reader:
             self.problem(sheet.name, 1, header_text, _("The column is missing."))
         if missing:
             return []
+        # An absent column that keeps what is stored gives no value at all.
+        columns = [
+            c for c in columns if c.header in positions or not c.kept_when_absent
+        ]
         records = []
         for row_number, cells in enumerate(rows, start=2):
             if all(cell.value in (None, "") for cell in cells):

@@ -67,6 +67,9 @@ class Column:
     hidden: bool = False
     # The model field's own checks, such as the characters an item number allows.
     validators: tuple = ()
+    # Optional, and its absence leaves what is stored as it is (an empty
+    # cell clears it): the English of a name, which the admin may have given.
+    kept_when_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,32 @@ def field_column(
 def item_number_column(model) -> Column:
     """The column of a sheet of rows per item that names the row's item by number."""
     return field_column(model, "item", "項目番号", "「取組項目」シートの番号")
+
+
+def english_column(model, field: str, header: str, width: int = 30) -> Column:
+    """The optional column of a name's English (django-modeltrans' `<field>_en`).
+
+    As long as the Japanese may be; an empty cell means no English, and the
+    English pages show the Japanese.
+    """
+    return Column(
+        f"{field}_en",
+        f"{header}（英語）",
+        f"英語のページに出る{header}。空欄なら英語のページにも日本語で出ます",
+        max_length=model._meta.get_field(field).max_length,
+        default=None,
+        optional=True,
+        kept_when_absent=True,
+        width=width,
+    )
+
+
+def english_values(record: dict, *fields: str) -> dict:
+    """The English of `fields` a workbook record gives, None for an empty cell.
+
+    A workbook without the English column gives none: what is stored stays.
+    """
+    return {f"{f}_en": record[f"{f}_en"] or None for f in fields if f"{f}_en" in record}
 
 
 def key_column(model) -> Column:
@@ -262,6 +291,10 @@ PLAN = Sheet(
             "所管課の評価・状況の理由の呼び方。例: 未着手・中止の理由。空欄なら「理由」",
             optional=True,
         ),
+        english_column(Plan, "name", "プラン名"),
+        english_column(Plan, "purpose_label", "目的の見出し", width=16),
+        english_column(Plan, "content_label", "取組内容の見出し", width=16),
+        english_column(Plan, "reason_label", "理由の見出し", width=16),
     ),
 )
 
@@ -288,6 +321,8 @@ SCALE = Sheet(
             "この評価には理由の記入が必要なら ○",
             "flag",
         ),
+        english_column(Grade, "label", "名称", width=24),
+        english_column(Grade, "description", "説明", width=40),
     ),
 )
 
@@ -319,6 +354,7 @@ AREAS = Sheet(
             "入れ子にする場合、上位の分野（分野名、または「＞」でつないだ名称）",
             width=30,
         ),
+        english_column(PolicyArea, "name", "分野名", width=40),
     ),
 )
 
@@ -338,6 +374,7 @@ DIVISIONS = Sheet(
         field_column(
             Division, "active", "有効", "現存する課なら ○、廃止された課なら ×", "flag"
         ),
+        english_column(Division, "name", "所管課名"),
     ),
 )
 
@@ -422,6 +459,7 @@ ITEMS = Sheet(
             optional=True,
             width=10,
         ),
+        english_column(Item, "title", "取組項目名", width=40),
         key_column(Item),
     ),
 )

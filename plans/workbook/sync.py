@@ -35,7 +35,11 @@ def sync(model, existing: dict, wanted: dict, **extra) -> tuple[dict, dict]:
             diffs[key] = diff
     bulk_create_with_history(create, model, batch_size=500)
     if update:
-        bulk_update_with_history(update, model, sorted(changed), batch_size=500)
+        # English names (name_en) are kept in the i18n column.
+        columns = {
+            name if model._meta.get_field(name).concrete else "i18n" for name in changed
+        }
+        bulk_update_with_history(update, model, sorted(columns), batch_size=500)
     return objects, diffs
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from reformtracker.lib.fiscal import fiscal_year_label
@@ -61,6 +63,13 @@ def fiscal_years_text(first: int, last: int) -> str:
     return fiscal_years_label(first, last)
 
 
+def fiscal_year_full(year: int) -> str:
+    """平成29年度（2017年度） in Japanese, FY2017 in English."""
+    if translation.get_language() == "en":
+        return f"FY{year}"
+    return f"{fiscal_year_label(year)}（{year}年度）"
+
+
 def period_label(period, *, separator: str = " ") -> str:
     """平成29年度 下半期 in Japanese, FY2017 second half in English."""
     return (
@@ -76,3 +85,28 @@ def item_ref(item, numbered: bool) -> str:
 def item_heading(item, numbered: bool) -> str:
     """An item's number and title, or its title alone if the plan has no numbers."""
     return f"No.{item.number} {item.title}" if numbered else item.title
+
+
+def own(record, field: str, autoescape: bool = True) -> str:
+    """A name of the plan's own, such as an item's title, in the page's language.
+
+    Japanese shows the Japanese. Another language shows the English the city
+    gave (django-modeltrans keeps it in `i18n` as `<field>_en`), else the
+    Japanese marked lang="ja" so that screen readers and translation tools
+    know it. Plain text (autoescape off, as in mail) is never marked.
+    """
+    value = getattr(record, field)
+    if not value or translation.get_language() == settings.LANGUAGE_CODE:
+        return value
+    return (record.i18n or {}).get(f"{field}_en") or japanese(value, autoescape)
+
+
+def japanese(text, autoescape: bool = True) -> str:
+    """Text a city wrote in Japanese, marked lang="ja" in a page of another language."""
+    if (
+        not text
+        or not autoescape
+        or translation.get_language() == settings.LANGUAGE_CODE
+    ):
+        return text
+    return format_html('<span lang="ja">{}</span>', text)

@@ -25,7 +25,7 @@ def test_division_hq_and_citizen_through_one_cycle(browser, live_server, small_p
 
     # HQ opens the period.
     hq.get_by_role("link", name="調査期間を開始").click()
-    hq.get_by_label("年度").select_option(label="令和6年度（2024）")
+    hq.get_by_label("年度").select_option(label="令和6年度（2024年度）")
     hq.get_by_label("半期").select_option(label="上半期")
     deadline = datetime.date.today() + datetime.timedelta(days=14)
     hq.get_by_label("提出期限").fill(deadline.isoformat())

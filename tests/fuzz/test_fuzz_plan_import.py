@@ -529,6 +529,7 @@ LATER = {
     ("プラン", "cadence"),
     ("プラン", "rating_target"),
     ("プラン", "sheet_fields"),
+    ("プラン", "item_status_rule"),
     ("取組項目", "number"),
     ("取組項目", "state"),
 }
