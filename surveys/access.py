@@ -192,6 +192,11 @@ def may_edit(user, sheet: models.SurveySheet) -> bool:
     return sheet.is_fillable and may_fill(user, sheet)
 
 
+def may_reply(user, sheet: models.SurveySheet) -> bool:
+    """The division (or HQ) answers in a returned sheet's conversation."""
+    return may_fill(user, sheet) and sheet.takes_replies()
+
+
 def may_review(user, sheet: models.SurveySheet) -> bool:
     return (
         is_hq(user, sheet.period.plan.city_id)

@@ -296,6 +296,17 @@ def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
     return grade_label(grade)
 
 
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Reply to HQ"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
 class PeriodForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
     half = forms.ChoiceField(label=gettext_lazy("Half"))

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from plans.models import IndicatorValue
+from reformtracker.lib.diff import inline_diff
 from reformtracker.lib.labels import japanese
 from reformtracker.lib.labels import own
 from surveys.models import PROXY_ENTRY
@@ -127,3 +128,90 @@ def with_last_editor(sheets) -> list:
             users.get(sheet.last_editor_id) if sheet.version > 1 else None
         )
     return sheets
+
+
+# A returned sheet's conversation, and what changed since HQ returned it.
+
+
+@dataclass
+class Note:
+    when: datetime.datetime
+    who: object
+    text: str
+    by_hq: bool
+
+
+def returns(sheet: SurveySheet) -> list:
+    """The history records of each time HQ returned the sheet, oldest first."""
+    found, before = [], None
+    records = sheet.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    )
+    for record in records:
+        returned = record.state == SurveySheet.State.RETURNED
+        if returned and (before is None or before.state != record.state):
+            found.append(record)
+        before = record
+    return found
+
+
+def conversation(sheet: SurveySheet) -> list[Note]:
+    """HQ's return notes and the replies to them, in the order they were written."""
+    notes = [
+        Note(r.history_date, r.history_user, r.return_note, by_hq=True)
+        for r in returns(sheet)
+    ]
+    notes += [
+        Note(r.written_at, r.author, r.text, r.by_hq)
+        for r in sheet.replies.select_related("author")
+    ]
+    return sorted(notes, key=lambda note: note.when)
+
+
+@dataclass
+class Revision:
+    """A field of a resubmitted sheet that is not what it was when HQ returned it."""
+
+    label: str
+    before: str
+    after: str
+
+    @property
+    def diff(self) -> str:
+        return inline_diff(self.before, self.after)
+
+
+def since_return(sheet: SurveySheet) -> list[Revision]:
+    """What the division changed after HQ last returned the sheet, field by field.
+
+    Empty for a sheet that was never returned. The texts, the division's
+    rating and reason; indicator actuals and row statuses are in the history.
+    """
+    returned = returns(sheet)
+    if not returned:
+        return []
+    then = returned[-1]
+    plan = sheet.period.plan
+    names = field_names(plan)
+    fields = [name for name, _label in plan.text_fields]
+    if not plan.rates_schedule_rows:
+        fields += ["division_reason"]
+    revisions = [
+        Revision(
+            names.get(name) or verbose_name(name),
+            getattr(then, name),
+            getattr(sheet, name),
+        )
+        for name in fields
+        if getattr(then, name) != getattr(sheet, name)
+    ]
+    if then.division_grade_id != sheet.division_grade_id:
+        grades = {g.pk: g.code for g in plan.rating_scale.grades.all()}
+        revisions.append(
+            Revision(
+                verbose_name("division_grade"),
+                grades.get(then.division_grade_id, ""),
+                grades.get(sheet.division_grade_id, ""),
+            )
+        )
+    return revisions

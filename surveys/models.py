@@ -235,6 +235,37 @@ class SurveySheet(models.Model):
         self.refresh_from_db()
         return notified.get("sent")
 
+    def reply(self, *, by, text: str) -> Reply:
+        """A note to the sheet's conversation with HQ, while a return is being dealt with.
+
+        The division answers HQ's return note (or HQ the division) while the
+        sheet is returned or resubmitted and its period is open.
+        """
+        if not access.may_fill(by, self):
+            raise PermissionDenied(
+                gettext("Only the responsible division and HQ can write here.")
+            )
+        with transaction.atomic():
+            current = self._locked()
+            if not current.takes_replies():
+                raise Refused(
+                    gettext(
+                        "Replies are for a sheet HQ has returned, while its period "
+                        "is open."
+                    )
+                )
+            return Reply.objects.create(
+                sheet=current, author=by, by_hq=access.is_proxy(by, current), text=text
+            )
+
+    def takes_replies(self) -> bool:
+        """Whether the sheet has a return being dealt with, in an open period."""
+        return (
+            self.period.is_open
+            and self.state in (self.State.RETURNED, self.State.SUBMITTED)
+            and self.history.filter(state=self.State.RETURNED).exists()
+        )
+
     def accept(self, *, by, grade: Grade | None, reason: str) -> None:
         """HQ gives the second-round rating and accepts the sheet."""
         with transaction.atomic():
@@ -322,6 +353,37 @@ class ScheduleStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule_row}: {self.grade or '—'}"
+
+
+class Reply(models.Model):
+    """A note in a sheet's conversation after HQ returned it: the division's answer."""
+
+    sheet = models.ForeignKey(
+        SurveySheet,
+        models.CASCADE,
+        related_name="replies",
+        verbose_name=_("survey sheet"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    by_hq = models.BooleanField(
+        _("by HQ"), help_text=_("Written by HQ rather than by the division.")
+    )
+    text = models.TextField(_("text"), max_length=2000)
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.written_at:%Y-%m-%d %H:%M}"
 
 
 class Reminder(models.Model):

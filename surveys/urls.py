@@ -13,6 +13,7 @@ sheet_urls = [
     path("", sheets.sheet_detail, name="sheet"),
     path("edit/", sheets.sheet_edit, name="sheet_edit"),
     path("review/", sheets.sheet_review, name="sheet_review"),
+    path("reply/", sheets.sheet_reply, name="sheet_reply"),
 ]
 
 # /surveys/periods/<pk>/

@@ -160,6 +160,7 @@ URLS = [
     ("surveys:sheet_edit", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
     # A GET of the review sends HQ back to the sheet.
     ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
+    ("surveys:sheet_reply", ("own_sheet",), [LOGIN, *[405] * 9]),
     ("surveys:queue", ("open_period",), HQ_ONLY),
     ("surveys:queue", ("missing",), NOT_FOUND),
     # A GET of publish or cancel shows what it would do, to HQ only.

@@ -8,15 +8,19 @@ from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from plans.models import IndicatorValue
 from surveys import access
 from surveys.forms import QUEUE_FILTERS
 from surveys.forms import QueueFilterForm
+from surveys.forms import ReplyForm
 from surveys.forms import ReviewForm
 from surveys.forms import SheetForm
 from surveys.forms import queue_query
+from surveys.history import conversation
 from surveys.history import sheet_history
+from surveys.history import since_return
 from surveys.mail import site_url_of
 from surveys.models import Conflict
 from surveys.models import Refused
@@ -66,8 +70,9 @@ def _queue_nav(request, sheet: SurveySheet) -> dict | None:
     }
 
 
-def _render_sheet(request, sheet, review_form, status=200):
+def _render_sheet(request, sheet, review_form, status=200, reply_form=None):
     sheet.status_list = list(sheet.statuses.select_related("grade", "schedule_row"))
+    may_reply = access.may_reply(request.user, sheet)
     return render(
         request,
         "surveys/sheet_detail.html",
@@ -79,6 +84,10 @@ def _render_sheet(request, sheet, review_form, status=200):
             "is_proxy": access.is_proxy(request.user, sheet),
             "review_form": review_form,
             "nav": _queue_nav(request, sheet),
+            "conversation": conversation(sheet),
+            "reply_form": (reply_form or ReplyForm()) if may_reply else None,
+            # What HQ reviews again: the changes since it returned the sheet.
+            "since_return": since_return(sheet) if review_form else [],
         },
         status=status,
     )
@@ -161,6 +170,24 @@ def _conflict(error: Conflict, form: SheetForm) -> dict:
         "by": editor.history_user if editor else None,
         "at": current.updated_at,
     }
+
+
+@login_required
+@require_POST
+def sheet_reply(request, pk: int):
+    sheet = access.sheet_to_fill(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        review_form = (
+            ReviewForm(sheet=sheet) if access.may_review(request.user, sheet) else None
+        )
+        return _render_sheet(request, sheet, review_form, 400, reply_form=form)
+    try:
+        sheet.reply(by=request.user, text=form.cleaned_data["text"])
+    except Refused as error:
+        return refuse(request, error.message, back=sheet.get_absolute_url())
+    messages.success(request, _("Your reply was added to the sheet."))
+    return redirect(sheet)
 
 
 @login_required

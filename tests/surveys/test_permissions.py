@@ -10,6 +10,7 @@ from django.urls import get_resolver
 from django.urls import reverse
 
 from plans.models import Period
+from surveys.models import Reply
 from surveys.models import SurveySheet
 
 ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
@@ -27,6 +28,10 @@ MATRIX = [
     ("sheet_edit", "post", "published", [302, 409, 404, 409, 403, 409]),
     ("sheet_review", "post", "submitted", [302, 403, 404, 302, 404, 302]),
     ("sheet_review", "get", "submitted", [302, 403, 404, 302, 404, 302]),
+    # Replies answer a return: none before HQ has returned the sheet.
+    ("sheet_reply", "post", "own", [302, 409, 404, 409, 404, 409]),
+    ("sheet_reply", "post", "returned", [302, 302, 404, 302, 404, 302]),
+    ("sheet_reply", "get", "returned", [302, 405, 405, 405, 405, 405]),
     ("period_new", "get", "plan", [302, 403, 403, 200, 403, 200]),
     # The plan has an open period: HQ's form says so and opens nothing.
     ("period_new", "post", "plan", [302, 403, 403, 200, 403, 200]),
@@ -75,6 +80,11 @@ def target(obj, open_fy2018, own_sheet, other_sheet):
         own_sheet.state = SurveySheet.State.SUBMITTED
         own_sheet.save()
         return own_sheet
+    if obj == "returned":
+        own_sheet.state = SurveySheet.State.RETURNED
+        own_sheet.return_note = "指標の実績を記入してください。"
+        own_sheet.save()
+        return own_sheet
     if obj == "published":
         return SurveySheet.objects.get(item__number="1", period__state="published")
     if obj == "plan":
@@ -106,6 +116,8 @@ def post_data(name, sheet):
         return {"version": sheet.version, "done_text": "書換え", "action": "save"}
     if name == "sheet_review":
         return {"decision": "return", "note": "差戻し"}
+    if name == "sheet_reply":
+        return {"text": "記入しました。"}
     if name == "period_new":
         return {
             "fiscal_year": "2018",
@@ -124,6 +136,7 @@ def snapshot():
             )
         ),
         list(Period.objects.order_by("pk").values_list("pk", "state")),
+        list(Reply.objects.values_list("pk", "text")),
     )
 
 
