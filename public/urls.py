@@ -12,6 +12,7 @@ plan_urls = [
     path("items/k/<str:key>/", views.item_by_key, name="item_key"),
     path("results.csv", views.plan_results, {"fmt": "csv"}, name="results_csv"),
     path("results.json", views.plan_results, {"fmt": "json"}, name="results_json"),
+    path("corrections/", views.plan_corrections, name="corrections"),
 ]
 
 urlpatterns = [

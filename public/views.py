@@ -20,6 +20,7 @@ from public import charts
 from public import opendata
 from public.search import PlanSearchForm
 from surveys import access
+from surveys.models import Correction
 from surveys.progress import item_report
 from surveys.progress import plan_progress
 from surveys.progress import published_periods
@@ -111,6 +112,22 @@ def item_detail(request, city: str, plan_id: int, number: str):
         request,
         "public/item_detail.html",
         {"report": report, "chart": charts.item_chart(report)},
+    )
+
+
+def plan_corrections(request, city: str, plan_id: int):
+    """Every correction published to the plan's results, newest first."""
+    plan = _plan(city, plan_id)
+    corrections = (
+        Correction.objects.published()
+        .filter(sheet__period__plan=plan)
+        .select_related("sheet__item__plan__city", "sheet__period")
+        .order_by("-published_at")
+    )
+    return render(
+        request,
+        "public/corrections.html",
+        {"plan": plan, "corrections": corrections},
     )
 
 

@@ -101,6 +101,46 @@ def _check_reason(form: forms.Form, grade_field: str, reason_field: str) -> None
         )
 
 
+def own_field(sheet: SurveySheet, name: str) -> forms.Field:
+    """The form field of one of the sheet's own fields, under the plan's words."""
+    plan = sheet.period.plan
+    texts = {text.field: (text, label) for text, label in plan.sheet_texts()}
+    if name in texts:
+        text, label = texts[name]
+        return _text_field(japanese(label) or text.label)
+    if name == "division_grade":
+        if plan.rates_schedule_rows:
+            return _grade_field(sheet, _("Status of the item as a whole"))
+        return _grade_field(
+            sheet, SHEET_LABELS["division_grade"] if plan.second_round else _("Rating")
+        )
+    if name == "division_reason":
+        return _text_field(own(plan, "reason_label") or SHEET_LABELS["division_reason"])
+    if name == "hq_grade":
+        return _grade_field(sheet, _("HQ's rating"))
+    if name == "hq_reason":
+        return _text_field(_("Reason for HQ's rating"))
+    raise KeyError(name)
+
+
+class CorrectionForm(forms.Form):
+    """The corrected values of a published sheet, written before HQ publishes them."""
+
+    def __init__(self, *args, correction, fields: list[str], **kwargs):
+        super().__init__(
+            *args, initial=dict(correction.values), label_suffix="", **kwargs
+        )
+        for name in fields:
+            self.fields[name] = own_field(correction.sheet, name)
+
+    def values(self) -> dict:
+        """The values as a correction keeps them: grades by id."""
+        return {
+            name: value.pk if isinstance(value, Grade) else value
+            for name, value in self.cleaned_data.items()
+        }
+
+
 class SheetForm(forms.Form):
     """The division's part of a sheet: P, D, A, its rating and the indicator actuals."""
 
@@ -123,8 +163,8 @@ class SheetForm(forms.Form):
         plan = sheet.period.plan
         # Only the texts the plan uses, under the plan's labels.
         self.texts = [name for name, _label in plan.text_fields]
-        for text, label in plan.sheet_texts():
-            self.fields[text.field] = _text_field(japanese(label) or text.label)
+        for name in self.texts:
+            self.fields[name] = own_field(sheet, name)
         self.texts_before_rating = [n for n in self.texts if n != "next_text"]
         self.texts_after_rating = [n for n in self.texts if n == "next_text"]
         self.status_rows = []
@@ -145,17 +185,10 @@ class SheetForm(forms.Form):
                 self.initial[reason_name] = status.reason if status else ""
                 self.status_rows.append((row, grade_name, reason_name))
             if plan.division_sets_item_status:
-                self.fields["division_grade"] = _grade_field(
-                    sheet, _("Status of the item as a whole")
-                )
+                self.fields["division_grade"] = own_field(sheet, "division_grade")
         else:
-            self.fields["division_grade"] = _grade_field(
-                sheet,
-                SHEET_LABELS["division_grade"] if plan.second_round else _("Rating"),
-            )
-            self.fields["division_reason"] = _text_field(
-                own(plan, "reason_label") or SHEET_LABELS["division_reason"]
-            )
+            self.fields["division_grade"] = own_field(sheet, "division_grade")
+            self.fields["division_reason"] = own_field(sheet, "division_reason")
         self.indicator_fields = []
         for value in indicator_values:
             name = f"actual_{value.pk}"
@@ -294,6 +327,18 @@ def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
             _("{grade} (the division's rating)"), grade=grade_label(grade)
         )
     return grade_label(grade)
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Why it needs correcting"),
+        help_text=gettext_lazy("Shown to the public with the correction."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
 
 class ReplyForm(forms.Form):

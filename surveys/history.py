@@ -74,6 +74,11 @@ def field_names(plan) -> dict[str, str]:
     return names
 
 
+def field_label(plan, name: str) -> str:
+    """A sheet field's name as the plan calls it, else the model's."""
+    return field_names(plan).get(name) or verbose_name(name)
+
+
 def verbose_name(name: str) -> str:
     return str(SurveySheet._meta.get_field(name).verbose_name)
 

@@ -386,6 +386,80 @@ class Reply(models.Model):
         return f"{self.sheet} {self.written_at:%Y-%m-%d %H:%M}"
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def published(self) -> CorrectionQuerySet:
+        return self.filter(state=Correction.State.PUBLISHED)
+
+
+class Correction(models.Model):
+    """A published sheet reopened by HQ, corrected, and published again.
+
+    The sheet itself keeps what was published until HQ publishes the
+    correction: the corrected values wait in `values`. Once published,
+    `changes` keeps what changed ([field, before, after]) for the public log.
+    The rules are in surveys.corrections.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Being corrected")
+        PUBLISHED = "published", _("Published")
+
+    sheet = models.ForeignKey(
+        SurveySheet,
+        models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("survey sheet"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.OPEN
+    )
+    note = models.TextField(
+        _("reason for the correction"),
+        max_length=2000,
+        help_text=_("Shown to the public with the correction."),
+    )
+    values = models.JSONField(_("corrected values"), default=dict)
+    changes = models.JSONField(_("what changed"), default=list)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-published_at", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet"],
+                condition=models.Q(state="open"),
+                name="surveys_correction_one_open_per_sheet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.get_state_display()}"
+
+    @property
+    def published_on(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+
 class Reminder(models.Model):
     """An e-mail to a division listing its sheets not yet submitted in a period."""
 

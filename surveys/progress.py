@@ -14,6 +14,7 @@ from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
 from plans.models import PolicyArea
+from surveys.models import Correction
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 
@@ -286,9 +287,15 @@ def item_report(item: Item) -> ItemReport:
     published = [p.pk for p in periods]
     sheets = list(
         with_statuses(
-            SurveySheet.objects.filter(
-                item=source, period__in=published
-            ).select_related("period", "division_grade", "hq_grade"),
+            SurveySheet.objects.filter(item=source, period__in=published)
+            .select_related("period", "division_grade", "hq_grade")
+            .prefetch_related(
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.published(),
+                    to_attr="published_corrections",
+                )
+            ),
             item.plan,
         )
     )

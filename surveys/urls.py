@@ -1,6 +1,7 @@
 from django.urls import include
 from django.urls import path
 
+from surveys.views import corrections
 from surveys.views import dashboard
 from surveys.views import files
 from surveys.views import periods
@@ -14,6 +15,8 @@ sheet_urls = [
     path("edit/", sheets.sheet_edit, name="sheet_edit"),
     path("review/", sheets.sheet_review, name="sheet_review"),
     path("reply/", sheets.sheet_reply, name="sheet_reply"),
+    path("correction/", corrections.correction_edit, name="correction"),
+    path("correction/open/", corrections.correction_open, name="correction_open"),
 ]
 
 # /surveys/periods/<pk>/

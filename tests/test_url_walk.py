@@ -53,6 +53,8 @@ from plans.models import Division
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
+from surveys import corrections
+from surveys.models import Correction
 from surveys.models import Reminder
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
@@ -149,6 +151,9 @@ URLS = [
     ("public:results_json", ("kodaira", "missing"), everyone(404)),
     ("public:results_json", ("kodaira", "draft_plan"), everyone(200)),
     ("public:results_json", ("city2", "plan"), everyone(404)),
+    ("public:corrections", ("kodaira", "plan"), everyone(200)),
+    ("public:corrections", ("kodaira", "missing"), everyone(404)),
+    ("public:corrections", ("city2", "plan"), everyone(404)),
     # The addresses from before cities, moved for good.
     ("public:moved_plan", ("plan",), everyone(301)),
     ("public:moved_plan", ("missing",), everyone(404)),
@@ -161,6 +166,21 @@ URLS = [
     # A GET of the review sends HQ back to the sheet.
     ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
     ("surveys:sheet_reply", ("own_sheet",), [LOGIN, *[405] * 9]),
+    # A published sheet: corrected by its division and HQ once HQ reopens it.
+    ("surveys:correction", ("own_sheet",), NOT_FOUND),
+    # Item 2's, not reopened: the committee, which reads it, may not correct it.
+    (
+        "surveys:correction",
+        ("published_sheet",),
+        seed_city(404, 404, 404, 403, 404, 404),
+    ),
+    # Item 1's, reopened.
+    (
+        "surveys:correction",
+        ("correcting_sheet",),
+        seed_city(200, 404, 200, 403, 200, 404),
+    ),
+    ("surveys:correction_open", ("published_sheet",), [LOGIN, *[405] * 9]),
     ("surveys:queue", ("open_period",), HQ_ONLY),
     ("surveys:queue", ("missing",), NOT_FOUND),
     # A GET of publish or cancel shows what it would do, to HQ only.
@@ -328,6 +348,11 @@ def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
     Period.objects.create(
         plan=draft_plan, fiscal_year=2021, half="first", state=Period.State.OPEN
     )
+    # Item 1's published sheet, reopened for correction.
+    correcting = SurveySheet.objects.get(period=published, item__number="1")
+    Correction.objects.create(
+        sheet=correcting, note="訂正", values=corrections.values_of(correcting)
+    )
     published2 = add_published_period(second_city_plan, fiscal_year=2017)
     open_period2 = open_period(
         plan=second_city_plan,
@@ -353,6 +378,10 @@ def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
         "missing_key": "0123456789",
         "item_path": "items/1/",
         "own_sheet": own_sheet.pk,
+        "published_sheet": SurveySheet.objects.get(
+            period=published, item__number="2"
+        ).pk,
+        "correcting_sheet": correcting.pk,
         "open_period": own_sheet.period_id,
         "own_division": own_sheet.item.division_links.first().division_id,
         "published_period": published.pk,

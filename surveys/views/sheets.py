@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from plans.models import IndicatorValue
 from surveys import access
+from surveys.corrections import open_correction_of
 from surveys.forms import QUEUE_FILTERS
 from surveys.forms import QueueFilterForm
+from surveys.forms import ReopenForm
 from surveys.forms import ReplyForm
 from surveys.forms import ReviewForm
 from surveys.forms import SheetForm
@@ -38,11 +40,7 @@ def _indicator_values(sheet: SurveySheet) -> list[IndicatorValue]:
 
 @login_required
 def sheet_detail(request, pk: int):
-    sheet = access.sheet_for(request.user, pk)
-    review_form = None
-    if access.may_review(request.user, sheet):
-        review_form = ReviewForm(sheet=sheet)
-    return _render_sheet(request, sheet, review_form)
+    return render_sheet(request, access.sheet_for(request.user, pk))
 
 
 def _queue_nav(request, sheet: SurveySheet) -> dict | None:
@@ -70,9 +68,19 @@ def _queue_nav(request, sheet: SurveySheet) -> dict | None:
     }
 
 
-def _render_sheet(request, sheet, review_form, status=200, reply_form=None):
+def render_sheet(request, sheet, status=200, **bound):
+    """The sheet's page; `bound` holds a form posted with errors, shown as posted."""
     sheet.status_list = list(sheet.statuses.select_related("grade", "schedule_row"))
-    may_reply = access.may_reply(request.user, sheet)
+    user = request.user
+    review_form = bound.get("review_form")
+    if review_form is None and access.may_review(user, sheet):
+        review_form = ReviewForm(sheet=sheet)
+    correction = open_correction_of(sheet) if sheet.period.is_published else None
+    may_reopen = (
+        sheet.period.is_published
+        and correction is None
+        and access.is_hq(user, sheet.period.plan.city_id)
+    )
     return render(
         request,
         "surveys/sheet_detail.html",
@@ -85,7 +93,16 @@ def _render_sheet(request, sheet, review_form, status=200, reply_form=None):
             "review_form": review_form,
             "nav": _queue_nav(request, sheet),
             "conversation": conversation(sheet),
-            "reply_form": (reply_form or ReplyForm()) if may_reply else None,
+            "reply_form": (bound.get("reply_form") or ReplyForm())
+            if access.may_reply(user, sheet)
+            else None,
+            "correction": correction
+            if correction and access.may_fill(user, sheet)
+            else None,
+            "reopen_form": (bound.get("reopen_form") or ReopenForm())
+            if may_reopen
+            else None,
+            "corrections": sheet.corrections.published(),
             # What HQ reviews again: the changes since it returned the sheet.
             "since_return": since_return(sheet) if review_form else [],
         },
@@ -178,10 +195,7 @@ def sheet_reply(request, pk: int):
     sheet = access.sheet_to_fill(request.user, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        review_form = (
-            ReviewForm(sheet=sheet) if access.may_review(request.user, sheet) else None
-        )
-        return _render_sheet(request, sheet, review_form, 400, reply_form=form)
+        return render_sheet(request, sheet, 400, reply_form=form)
     try:
         sheet.reply(by=request.user, text=form.cleaned_data["text"])
     except Refused as error:
@@ -197,7 +211,7 @@ def sheet_review(request, pk: int):
         return redirect(sheet)
     form = ReviewForm(request.POST, sheet=sheet)
     if not form.is_valid():
-        return _render_sheet(request, sheet, form, status=400)
+        return render_sheet(request, sheet, 400, review_form=form)
     try:
         if form.cleaned_data["decision"] == ReviewForm.RETURN:
             notified = sheet.return_to_division(

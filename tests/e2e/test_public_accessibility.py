@@ -29,6 +29,7 @@ def public_pages(plan) -> dict[str, str]:
         "plan-filtered": f"{plan.get_absolute_url()}?q=推進&grade=A",
         "item": item.get_absolute_url(),
         "accessibility": "/accessibility/",
+        "corrections": f"{plan.get_absolute_url()}corrections/",
     }
 
 

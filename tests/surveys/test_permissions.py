@@ -10,6 +10,8 @@ from django.urls import get_resolver
 from django.urls import reverse
 
 from plans.models import Period
+from surveys.corrections import values_of
+from surveys.models import Correction
 from surveys.models import Reply
 from surveys.models import SurveySheet
 
@@ -32,6 +34,12 @@ MATRIX = [
     ("sheet_reply", "post", "own", [302, 409, 404, 409, 404, 409]),
     ("sheet_reply", "post", "returned", [302, 302, 404, 302, 404, 302]),
     ("sheet_reply", "get", "returned", [302, 405, 405, 405, 405, 405]),
+    # Corrections after publication: HQ reopens; the division and HQ correct.
+    ("correction_open", "post", "published", [302, 403, 404, 302, 403, 302]),
+    ("correction_open", "get", "published", [302, 405, 405, 405, 405, 405]),
+    ("correction", "get", "published", [302, 404, 404, 404, 403, 404]),
+    ("correction", "get", "correcting", [302, 200, 404, 200, 403, 200]),
+    ("correction", "post", "correcting", [302, 302, 404, 302, 403, 302]),
     ("period_new", "get", "plan", [302, 403, 403, 200, 403, 200]),
     # The plan has an open period: HQ's form says so and opens nothing.
     ("period_new", "post", "plan", [302, 403, 403, 200, 403, 200]),
@@ -85,6 +93,10 @@ def target(obj, open_fy2018, own_sheet, other_sheet):
         own_sheet.return_note = "指標の実績を記入してください。"
         own_sheet.save()
         return own_sheet
+    if obj == "correcting":
+        sheet = SurveySheet.objects.get(item__number="1", period__state="published")
+        Correction.objects.create(sheet=sheet, note="訂正", values=values_of(sheet))
+        return sheet
     if obj == "published":
         return SurveySheet.objects.get(item__number="1", period__state="published")
     if obj == "plan":
@@ -118,6 +130,10 @@ def post_data(name, sheet):
         return {"decision": "return", "note": "差戻し"}
     if name == "sheet_reply":
         return {"text": "記入しました。"}
+    if name == "correction_open":
+        return {"note": "記載誤りを訂正します。"}
+    if name == "correction":
+        return {"done_text": "訂正後の実績", "action": "save"}
     if name == "period_new":
         return {
             "fiscal_year": "2018",
@@ -137,6 +153,7 @@ def snapshot():
         ),
         list(Period.objects.order_by("pk").values_list("pk", "state")),
         list(Reply.objects.values_list("pk", "text")),
+        list(Correction.objects.values_list("pk", "state", "values")),
     )
 
 
