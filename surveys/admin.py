@@ -3,7 +3,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin_cities import CityScoped
 from plans.admin_cities import owned_by_city
+from surveys.models import Correction
 from surveys.models import Reminder
+from surveys.models import Reply
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 
@@ -36,11 +38,21 @@ class ScheduleStatusAdmin(CityScoped, SimpleHistoryAdmin):
     raw_id_fields = ["sheet", "schedule_row"]
 
 
+class ReadOnly(admin.ModelAdmin):
+    """A record the workflow writes; the admin only reads it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 owned_by_city(Reminder, "period__plan__city")
 
 
 @admin.register(Reminder)
-class ReminderAdmin(CityScoped, admin.ModelAdmin):
+class ReminderAdmin(CityScoped, ReadOnly):
     """A log of the reminders sent: read, never written by hand."""
 
     city_path = "period__plan__city"
@@ -55,8 +67,26 @@ class ReminderAdmin(CityScoped, admin.ModelAdmin):
     list_filter = ["period__plan", "period"]
     list_select_related = ["division", "period__plan", "sent_by"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+owned_by_city(Reply, "sheet__period__plan__city")
+
+
+@admin.register(Reply)
+class ReplyAdmin(CityScoped, ReadOnly):
+    city_path = "sheet__period__plan__city"
+    list_display = ["sheet", "written_at", "author", "by_hq"]
+    list_filter = ["sheet__period__plan", "sheet__period", "by_hq"]
+    list_select_related = ["sheet__item", "sheet__period", "author"]
+    search_fields = ["sheet__item__number", "sheet__item__title", "text"]
+
+
+owned_by_city(Correction, "sheet__period__plan__city")
+
+
+@admin.register(Correction)
+class CorrectionAdmin(CityScoped, ReadOnly):
+    city_path = "sheet__period__plan__city"
+    list_display = ["sheet", "state", "opened_at", "opened_by", "published_at"]
+    list_filter = ["sheet__period__plan", "sheet__period", "state"]
+    list_select_related = ["sheet__item", "sheet__period", "opened_by"]
+    search_fields = ["sheet__item__number", "sheet__item__title", "note"]

@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from plans.models import Division
 from plans.models import Membership
+from surveys.models import Correction
 from surveys.models import Reminder
+from surveys.models import Reply
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from tests.conftest import make_user
@@ -39,6 +41,12 @@ def an_instance(model):
             sheet_count=1,
             delivered=True,
         )
+    if model is Reply and not Reply.objects.exists():
+        Reply.objects.create(
+            sheet=SurveySheet.objects.first(), by_hq=False, text="回答"
+        )
+    if model is Correction and not Correction.objects.exists():
+        Correction.objects.create(sheet=SurveySheet.objects.first(), note="誤記の訂正")
     return model.objects.first()
 
 
