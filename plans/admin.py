@@ -161,9 +161,9 @@ class DivisionAdmin(CityScoped, ImportExportModelAdmin, SimpleHistoryAdmin):
     import_form_class = CheckedImportForm
     import_formats = [base_formats.XLSX, base_formats.CSV]
     export_formats = [base_formats.XLSX, base_formats.CSV]
-    list_display = ["name", "former_names", "active", "city"]
+    list_display = ["name", "former_names", "active", "collective", "city"]
     filter_horizontal = ["members"]
-    list_filter = ["city", "active"]
+    list_filter = ["city", "active", "collective"]
     list_select_related = ["city"]
     search_fields = ["name", "former_names"]
 

@@ -70,7 +70,9 @@ class CityDivisions:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = Division.objects.filter(city__in=self.cities).select_related("city")
+        offered = Division.objects.filter(
+            city__in=self.cities, collective=False
+        ).select_related("city")
         self.fields["divisions"].queryset = offered
         if self.instance.pk:
             self.initial["divisions"] = list(

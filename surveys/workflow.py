@@ -282,7 +282,11 @@ def publish_pending(period: Period) -> int:
 
 
 def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:
-    """Sheets not yet submitted, under each responsible division."""
+    """Sheets not yet submitted, under each responsible division.
+
+    A collective division (各所管課) is left out where the item names a
+    division of its own; an item with none stays under the collective one.
+    """
     missing = defaultdict(list)
     sheets = (
         period.sheets.filter(
@@ -293,8 +297,10 @@ def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:
         .order_by("item__order")
     )
     for sheet in sheets:
-        for link in sheet.item.division_links.all():
-            missing[link.division].append(sheet)
+        divisions = [link.division for link in sheet.item.division_links.all()]
+        own = [d for d in divisions if not d.collective]
+        for division in own or divisions:
+            missing[division].append(sheet)
     return dict(sorted(missing.items(), key=lambda pair: pair[0].name))
 
 

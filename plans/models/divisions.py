@@ -6,6 +6,8 @@ edit which sheets; every change to them is kept.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import User
@@ -44,8 +46,20 @@ class MembershipHistory(TranslatedHistory):
         return None
 
 
+# Names a plan writes for "every division" rather than for one: 全課, 各所管課,
+# 関係各課, 全庁 and the like.
+COLLECTIVE_NAME = re.compile(
+    r"^(全|各|関係各?|庁内各?)(所管)?(課|部|部局|部署|所属|庁|課等)$"
+)
+
+
 class Division(models.Model):
-    """A division (所管課) of a city, responsible for items."""
+    """A division (所管課) of a city, responsible for items.
+
+    A plan may name "every division" (全課, 各所管課) as responsible; such a
+    collective division has no staff of its own, so it is not chased for
+    sheets, reminded or offered to accounts.
+    """
 
     city = models.ForeignKey(
         City, models.PROTECT, related_name="divisions", verbose_name=_("city")
@@ -59,6 +73,14 @@ class Division(models.Model):
         help_text=_("Names the division had before, separated by 、 (shown as 旧…)."),
     )
     active = models.BooleanField(_("active"), default=True)
+    collective = models.BooleanField(
+        _("stands for several divisions"),
+        default=False,
+        help_text=_(
+            "A name such as 全課 or 各所管課 that the plan uses for every division "
+            "rather than one: it has no members and is not reminded."
+        ),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="divisions",
@@ -82,6 +104,15 @@ class Division(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def looks_collective(name: str) -> bool:
+        return bool(COLLECTIVE_NAME.match(name))
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.looks_collective(self.name):
+            self.collective = True
+        super().save(*args, **kwargs)
 
 
 # Accounts change who may do what, so their changes are kept too (without passwords).

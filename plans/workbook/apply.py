@@ -196,6 +196,8 @@ class _Importer:
         existing = {
             d.name: d for d in Division.objects.filter(city=self.city, name__in=wanted)
         }
+        for name in wanted.keys() - existing.keys():
+            wanted[name]["collective"] = Division.looks_collective(name)
         divisions, diffs = sync(Division, existing, wanted, city=self.city)
         self.changes.log(DIVISIONS.name, diffs, len(wanted))
         return divisions

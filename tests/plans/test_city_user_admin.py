@@ -214,13 +214,16 @@ def test_the_superuser_keeps_the_full_user_admin(client, administrator, hq_offic
     assert "admin" in {user.username for user in response.context["cl"].queryset}
 
 
-def test_the_account_forms_offer_only_the_citys_divisions(
+def test_the_account_forms_offer_only_the_citys_own_divisions(
     admin_client, division_staff, second_city_plan
 ):
+    """Not another city's, and not 各所管課 or 全課, which nobody belongs to."""
+    kodaira = Division.objects.filter(city__slug="kodaira")
+    assert {d.name for d in kodaira.filter(collective=True)} == {"各所管課", "全課"}
     for url in [ADD, change_url(division_staff)]:
         form = admin_client.get(url).context["adminform"].form
         offered = form.fields["divisions"].queryset
-        assert set(offered) == set(Division.objects.filter(city__slug="kodaira"))
+        assert set(offered) == set(kodaira.filter(collective=False))
         assert "is_superuser" not in form.fields
 
 

@@ -53,6 +53,16 @@ def test_divisions_import_after_a_preview(client, administrator):
     assert Division.objects.count() == len(before) + 1
 
 
+def test_a_name_for_every_division_is_marked_collective(client, administrator):
+    client.force_login(administrator)
+    confirm = soup(upload(client, [["関係各課", "", 1], ["関係課調整室", "", 1]]))
+    form = confirm.select_one("form[action$='process_import/']")
+    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    client.post(reverse("admin:plans_division_process_import"), data)
+    assert Division.objects.get(name="関係各課").collective
+    assert not Division.objects.get(name="関係課調整室").collective
+
+
 def test_a_bad_row_imports_nothing(client, administrator):
     client.force_login(administrator)
     before = list(Division.objects.values_list())

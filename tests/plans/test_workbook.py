@@ -118,6 +118,8 @@ def test_round_trip_through_an_empty_database(client, seed_plan, seed_export):
     plan = changes.plan
     assert changes.counts["取組項目"]["create"] == 60
     assert changes.counts["指標"]["create"] == Indicator.objects.count() == 69
+    collective = Division.objects.filter(collective=True)
+    assert {d.name for d in collective} == {"各所管課", "全課"}  # nobody's to chase
 
     again = workbook.export_plan(Plan.objects.get(pk=plan.pk))
     assert cell_values(again) == cell_values(seed_export)

@@ -72,3 +72,36 @@ def test_daily_reminders_are_recorded_as_automatic(
     client.force_login(hq_officer)
     queue = text(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
     assert "自動で督促" in queue
+
+
+def test_collective_divisions_are_not_chased_where_an_item_names_its_own(
+    client, hq_officer, open_fy2018
+):
+    from plans.models import Division
+    from surveys.workflow import missing_by_division
+
+    collective = set(
+        Division.objects.filter(collective=True).values_list("name", flat=True)
+    )
+    assert "各所管課" in collective and "政策課" not in collective
+    # An item that names only 各所管課 still has its sheet chased, under that name.
+    only_collective = open_fy2018.sheets.get(item__number="2")
+    only_collective.item.division_links.all().delete()
+    only_collective.item.division_links.create(
+        division=Division.objects.get(name="各所管課")
+    )
+    missing = missing_by_division(open_fy2018)
+    assert [d.name for d in missing if d.collective] == ["各所管課"]
+    assert missing[Division.objects.get(name="各所管課")] == [only_collective]
+    unsubmitted = set(open_fy2018.sheets.filter(state__in=["draft", "returned"]))
+    assert {s for sheets in missing.values() for s in sheets} == unsubmitted
+    for division, sheets in missing.items():
+        for sheet in sheets:
+            named = sheet.item.division_list
+            assert not division.collective or all(d.collective for d in named)
+    client.force_login(hq_officer)
+    queue = soup(client.get(reverse("surveys:queue", args=[open_fy2018.pk])))
+    lines = {li.strong.get_text(): li for li in queue.select("#missing li")}
+    assert lines.keys() == {d.name for d in missing}
+    assert lines["各所管課"].select_one(".remind-link") is None
+    assert lines["政策課"].select_one(".remind-link") is not None
