@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.admin_cities import CityScoped
 from plans.admin_cities import owned_by_city
 from surveys.models import Correction
+from surveys.models import Notice
 from surveys.models import Reminder
 from surveys.models import Reply
 from surveys.models import ScheduleStatus
@@ -38,8 +39,8 @@ class ScheduleStatusAdmin(CityScoped, SimpleHistoryAdmin):
     raw_id_fields = ["sheet", "schedule_row"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    """A record the workflow writes; the admin only reads it."""
+class ReadOnly:
+    """A record the workflow writes; the admin only reads it (list it first)."""
 
     def has_add_permission(self, request):
         return False
@@ -52,7 +53,7 @@ owned_by_city(Reminder, "period__plan__city")
 
 
 @admin.register(Reminder)
-class ReminderAdmin(CityScoped, ReadOnly):
+class ReminderAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
     """A log of the reminders sent: read, never written by hand."""
 
     city_path = "period__plan__city"
@@ -72,7 +73,7 @@ owned_by_city(Reply, "sheet__period__plan__city")
 
 
 @admin.register(Reply)
-class ReplyAdmin(CityScoped, ReadOnly):
+class ReplyAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
     city_path = "sheet__period__plan__city"
     list_display = ["sheet", "written_at", "author", "by_hq"]
     list_filter = ["sheet__period__plan", "sheet__period", "by_hq"]
@@ -84,9 +85,24 @@ owned_by_city(Correction, "sheet__period__plan__city")
 
 
 @admin.register(Correction)
-class CorrectionAdmin(CityScoped, ReadOnly):
+class CorrectionAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
     city_path = "sheet__period__plan__city"
     list_display = ["sheet", "state", "opened_at", "opened_by", "published_at"]
     list_filter = ["sheet__period__plan", "sheet__period", "state"]
     list_select_related = ["sheet__item", "sheet__period", "opened_by"]
     search_fields = ["sheet__item__number", "sheet__item__title", "note"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the public correction log keeps every correction
+
+
+owned_by_city(Notice, "period__plan__city")
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
+    city_path = "period__plan__city"
+    list_display = ["subject", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["period__plan", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username"]

@@ -1,8 +1,10 @@
-"""E-mail to divisions: a returned sheet, and sheets still missing before a deadline.
+"""What the app tells people: a period opened, a sheet returned, sheets still
+missing, new submissions for HQ.
 
-Mail is plain text (the templates turn HTML escaping off) and never fails the
-action it reports: a refused or broken delivery is logged and said to the
-caller, which has already saved its change.
+Each message goes to every active person concerned as an in-app notice, and by
+e-mail to those with an address. Mail is plain text (the templates turn HTML
+escaping off) and never fails the action it reports: a refused or broken
+delivery is logged and said to the caller, which has already saved its change.
 """
 
 from __future__ import annotations
@@ -15,18 +17,23 @@ from django.conf import settings
 from django.core.mail import BadHeaderError
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 
-def _member_addresses(divisions: Iterable) -> list[str]:
-    return sorted(
-        {
-            user.email
-            for division in divisions
-            for user in division.members.all()
-            if user.email and user.is_active
-        }
-    )
+def _members(divisions: Iterable) -> list:
+    """The active staff of the divisions, each once."""
+    people = {
+        user.pk: user
+        for division in divisions
+        for user in division.members.all()
+        if user.is_active
+    }
+    return [people[pk] for pk in sorted(people)]
+
+
+def _addresses(people: Iterable) -> list[str]:
+    return sorted({user.email for user in people if user.email})
 
 
 logger = logging.getLogger(__name__)
@@ -43,17 +50,41 @@ def _render(template: str, context: dict, site_url: str | None) -> tuple[str, st
 
 
 def _deliver(
-    template: str, context: dict, recipients: list[str], site_url: str | None = None
+    template: str,
+    context: dict,
+    people: list,
+    site_url: str | None = None,
+    *,
+    kind: str,
+    period,
+    url: str,
 ) -> bool | None:
-    """Send `template`'s subject and body to `recipients`.
+    """Tell `people` `template`'s subject and body: a notice each, and e-mail.
 
     Links start with `site_url`, the address of the request that caused the
-    mail; SITE_URL for mail sent without one (send_reminders from cron).
-    True once sent, False if delivery failed, None with nobody to send to.
+    mail; SITE_URL for mail sent without one (from cron). None with nobody to
+    tell; False if the e-mail failed; True otherwise (the notices are made
+    even for people without an address).
     """
-    if not recipients:
+    from surveys.models import Notice
+
+    if not people:
         return None
     subject, body = _render(template, context, site_url)
+    Notice.objects.bulk_create(
+        Notice(
+            recipient=user,
+            kind=kind,
+            period=period,
+            subject=subject[:300],
+            body=body,
+            url=url,
+        )
+        for user in people
+    )
+    recipients = _addresses(people)
+    if not recipients:
+        return True
     try:
         send_mail(subject, body, None, recipients)
     except (smtplib.SMTPException, BadHeaderError, OSError):
@@ -70,8 +101,15 @@ def site_url_of(request) -> str:
 def send_returned_notice(sheet, site_url: str | None = None) -> bool | None:
     """Tell the sheet's divisions that HQ returned it, with HQ's note."""
     divisions = [link.division for link in sheet.item.division_links.all()]
-    addresses = _member_addresses(divisions)
-    return _deliver("returned", {"sheet": sheet}, addresses, site_url)
+    return _deliver(
+        "returned",
+        {"sheet": sheet},
+        _members(divisions),
+        site_url,
+        kind="returned",
+        period=sheet.period,
+        url=sheet.get_absolute_url(),
+    )
 
 
 def send_missing_reminder(
@@ -79,7 +117,15 @@ def send_missing_reminder(
 ) -> bool | None:
     """List a division's sheets not yet submitted for a period with a deadline."""
     context = {"division": division, "period": period, "sheets": sheets}
-    return _deliver("missing", context, _member_addresses([division]), site_url)
+    return _deliver(
+        "missing",
+        context,
+        _members([division]),
+        site_url,
+        kind="reminder",
+        period=period,
+        url=reverse("surveys:dashboard"),
+    )
 
 
 def missing_reminder_preview(
@@ -88,4 +134,43 @@ def missing_reminder_preview(
     """What send_missing_reminder would send: recipients, subject and body."""
     context = {"division": division, "period": period, "sheets": sheets}
     subject, body = _render("missing", context, site_url)
-    return {"to": _member_addresses([division]), "subject": subject, "body": body}
+    people = _members([division])
+    return {
+        "to": _addresses(people),
+        "app_only": [user for user in people if not user.email],
+        "subject": subject,
+        "body": body,
+    }
+
+
+def send_period_opened(period, divisions: dict, site_url: str | None = None) -> int:
+    """Tell each division its sheets to fill in the new period; how many were told.
+
+    `divisions` maps each division to its number of sheets.
+    """
+    told = 0
+    for division, count in divisions.items():
+        context = {"division": division, "period": period, "count": count}
+        delivered = _deliver(
+            "opened",
+            context,
+            _members([division]),
+            site_url,
+            kind="opened",
+            period=period,
+            url=reverse("surveys:dashboard"),
+        )
+        told += delivered is not None
+    return told
+
+
+def send_submission_digest(period, sheets: list, hq: list) -> bool | None:
+    """Tell the city's HQ which sheets were submitted since the last digest."""
+    return _deliver(
+        "submissions",
+        {"period": period, "sheets": sheets},
+        hq,
+        kind="submissions",
+        period=period,
+        url=reverse("surveys:queue", args=[period.pk]) + "?state=submitted",
+    )

@@ -489,3 +489,42 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.division} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class Notice(models.Model):
+    """What the app told one person, by e-mail if they have an address, and in the app.
+
+    Written by surveys.mail with each message it sends; the person reads their
+    own on the notices page.
+    """
+
+    class Kind(models.TextChoices):
+        PERIOD_OPENED = "opened", _("Period opened")
+        RETURNED = "returned", _("Sheet returned")
+        REMINDER = "reminder", _("Reminder")
+        SUBMISSIONS = "submissions", _("New submissions")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notices",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    period = models.ForeignKey(
+        Period, models.CASCADE, related_name="notices", verbose_name=_("period")
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    url = models.CharField(_("link"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -4,6 +4,7 @@ from django.urls import path
 from surveys.views import corrections
 from surveys.views import dashboard
 from surveys.views import files
+from surveys.views import notices
 from surveys.views import periods
 from surveys.views import sheets
 
@@ -36,6 +37,7 @@ period_urls = [
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("notices/", notices.notices, name="notices"),
     path("sheets/<int:pk>/", include(sheet_urls)),
     path("periods/<int:pk>/", include(period_urls)),
     path("plans/<int:plan_id>/periods/new/", periods.period_new, name="period_new"),

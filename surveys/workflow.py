@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,11 +17,15 @@ from plans.models import Division
 from plans.models import Indicator
 from plans.models import IndicatorValue
 from plans.models import Item
+from plans.models import Membership
 from plans.models import Period
 from plans.models import Plan
 from plans.models import opening_refusal
 from surveys import access
 from surveys.mail import send_missing_reminder
+from surveys.mail import send_period_opened
+from surveys.mail import send_submission_digest
+from surveys.models import Notice
 from surveys.models import Refused
 from surveys.models import Reminder
 from surveys.models import SurveySheet
@@ -49,9 +54,16 @@ def _planned_text(item: Item, fiscal_year: int) -> str:
 
 @transaction.atomic
 def open_period(
-    *, plan: Plan, fiscal_year: int, half: str, deadline: datetime.date, by
+    *,
+    plan: Plan,
+    fiscal_year: int,
+    half: str,
+    deadline: datetime.date,
+    by,
+    site_url: str | None = None,
 ) -> Period:
-    """Open a period and create a sheet for every item and sub-item.
+    """Open a period, create a sheet for every item and sub-item, and tell each
+    division how many it has (once committed; mail links start with `site_url`).
 
     P, if the plan asks for it, is carried from the item's A in the previous
     period, or from the plan's schedule for the year when there is none. Re-listed items share their
@@ -67,7 +79,9 @@ def open_period(
     period = _new_period(plan, fiscal_year, half, deadline)
     before = previous_period(period)
     carried = dict(before.sheets.values_list("item_id", "next_text")) if before else {}
-    items = items_to_survey(plan).prefetch_related("schedule_rows", "indicators")
+    items = items_to_survey(plan).prefetch_related(
+        "schedule_rows", "indicators", "division_links__division__members"
+    )
     asks_for_plan = "plan_text" in dict(plan.text_fields)
     sheets = []
     values = []
@@ -84,6 +98,8 @@ def open_period(
         sheet._history_user = by
         sheet.save()
     bulk_create_with_history(values, IndicatorValue, default_user=by)
+    counts = Counter(d for item in items for d in responsible_divisions(item))
+    transaction.on_commit(lambda: send_period_opened(period, counts, site_url))
     return period
 
 
@@ -256,7 +272,7 @@ def remind_division(
     delivered = send_missing_reminder(division, period, sheets, site_url)
     if delivered is None:
         raise Refused(
-            _("No member of %(division)s has an e-mail address; tell them another way.")
+            _("Nobody is registered in %(division)s; tell them another way.")
             % {"division": division}
         )
     return Reminder.objects.create(
@@ -276,16 +292,49 @@ def latest_reminders(period: Period) -> dict[int, Reminder]:
     return latest
 
 
+def digest_submissions(period: Period) -> int:
+    """Tell the city's HQ the sheets submitted since the period's last digest.
+
+    Returns how many sheets were listed (0: nothing new, nothing sent).
+    """
+    last = (
+        Notice.objects.filter(period=period, kind=Notice.Kind.SUBMISSIONS)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    sheets = period.sheets.filter(state=SurveySheet.State.SUBMITTED)
+    if last:
+        sheets = sheets.filter(submitted_at__gt=last)
+    sheets = list(sheets.select_related("item", "period").order_by("submitted_at"))
+    hq = [
+        membership.user
+        for membership in period.plan.city.memberships.filter(
+            role=Membership.Role.HQ, user__is_active=True
+        ).select_related("user")
+    ]
+    if not sheets or not hq:
+        return 0
+    send_submission_digest(period, sheets, hq)
+    return len(sheets)
+
+
 def publish_pending(period: Period) -> int:
     """How many sheets HQ must still accept before the period can be published."""
     return period.sheets.exclude(state=SurveySheet.State.ACCEPTED).count()
 
 
+def responsible_divisions(item: Item) -> list[Division]:
+    """The divisions chased for the item's sheet: those it names, leaving out
+    a collective one (各所管課) unless the item names no other."""
+    divisions = item.division_list
+    return [d for d in divisions if not d.collective] or divisions
+
+
 def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:
     """Sheets not yet submitted, under each responsible division.
 
-    A collective division (各所管課) is left out where the item names a
-    division of its own; an item with none stays under the collective one.
+    See responsible_divisions for the collective divisions (各所管課).
     """
     missing = defaultdict(list)
     sheets = (
@@ -297,9 +346,7 @@ def missing_by_division(period: Period) -> dict[Division, list[SurveySheet]]:
         .order_by("item__order")
     )
     for sheet in sheets:
-        divisions = [link.division for link in sheet.item.division_links.all()]
-        own = [d for d in divisions if not d.collective]
-        for division in own or divisions:
+        for division in responsible_divisions(sheet.item):
             missing[division].append(sheet)
     return dict(sorted(missing.items(), key=lambda pair: pair[0].name))
 

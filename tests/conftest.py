@@ -105,9 +105,8 @@ def make_user(
 ) -> User:
     """A user with `role` (a Membership.Role) in the city named `city`, or with
     its `divisions` (names of that city's divisions)."""
-    user = User.objects.create_user(
-        username, email=f"{username}@example.jp", password="pw", **extra
-    )
+    extra.setdefault("email", f"{username}@example.jp")
+    user = User.objects.create_user(username, password="pw", **extra)
     if role:
         Membership.objects.create(
             user=user, city=City.objects.get(name=city), role=role

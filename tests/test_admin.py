@@ -6,6 +6,7 @@ from django.urls import reverse
 from plans.models import Division
 from plans.models import Membership
 from surveys.models import Correction
+from surveys.models import Notice
 from surveys.models import Reminder
 from surveys.models import Reply
 from surveys.models import ScheduleStatus
@@ -47,6 +48,15 @@ def an_instance(model):
         )
     if model is Correction and not Correction.objects.exists():
         Correction.objects.create(sheet=SurveySheet.objects.first(), note="誤記の訂正")
+    if model is Notice and not Notice.objects.exists():
+        Notice.objects.create(
+            recipient=make_user("staff"),
+            kind=Notice.Kind.REMINDER,
+            period=SurveySheet.objects.first().period,
+            subject="件名",
+            body="本文",
+            url="/surveys/",
+        )
     return model.objects.first()
 
 

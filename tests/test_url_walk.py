@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver
@@ -55,7 +56,9 @@ from plans.models import Period
 from plans.models import Plan
 from surveys import corrections
 from surveys.models import Correction
+from surveys.models import Notice
 from surveys.models import Reminder
+from surveys.models import Reply
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
@@ -160,6 +163,7 @@ URLS = [
     ("public:moved", ("plan", "item_path"), everyone(301)),
     # Survey workflow, item 1's sheet and the open FY2018 period of 小平市.
     ("surveys:dashboard", (), [LOGIN, 200, 200, 200, 200, 200, 403, 200, 200, 200]),
+    ("surveys:notices", (), [LOGIN, *[200] * (len(ROLES) - 1)]),
     ("surveys:sheet", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
     ("surveys:sheet", ("missing",), NOT_FOUND),
     ("surveys:sheet_edit", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
@@ -249,10 +253,15 @@ NO_ADD = {
     "axes_accesslog",
     "axes_accessfailurelog",
     "surveys_reminder",
+    "surveys_reply",
+    "surveys_correction",
+    "surveys_notice",
 }
 # Admins whose rows a city's administrator may not delete: an account may
 # belong to other cities too.
 CITY_ADMIN_NO_DELETE = {"auth_user"}
+# Admins whose rows nobody deletes: the public correction log keeps them all.
+NO_DELETE = {"surveys_correction"}
 
 
 def admin_model_urls():
@@ -281,7 +290,11 @@ def admin_model_urls():
             (
                 f"admin:{label}_delete",
                 (label,),
-                admin_only(200, 403 if label in CITY_ADMIN_NO_DELETE else city_admin),
+                admin_only(403, 403)
+                if label in NO_DELETE
+                else admin_only(
+                    200, 403 if label in CITY_ADMIN_NO_DELETE else city_admin
+                ),
             ),
             # The object's bare address redirects to its change page.
             (
@@ -435,6 +448,19 @@ def first_row(model, own_sheet):
         division = own_sheet.item.division_links.first().division
         return Reminder.objects.create(
             period=own_sheet.period, division=division, sheet_count=1, delivered=True
+        )
+    if model is Reply:
+        return Reply.objects.create(sheet=own_sheet, by_hq=False, text="回答")
+    if model is Correction:
+        return Correction.objects.create(sheet=own_sheet, note="誤記の訂正")
+    if model is Notice:
+        return Notice.objects.create(
+            recipient=User.objects.first(),
+            kind=Notice.Kind.REMINDER,
+            period=own_sheet.period,
+            subject="件名",
+            body="本文",
+            url="/surveys/",
         )
     label = model._meta.label_lower
     assert label in FIRST_ROWS, f"the walk needs a {label} row: add it to FIRST_ROWS"

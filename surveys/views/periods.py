@@ -66,12 +66,20 @@ def period_new(request, plan_id: int):
                 },
             )
         try:
-            period = open_period(plan=plan, by=request.user, **form.cleaned_data)
+            period = open_period(
+                plan=plan,
+                by=request.user,
+                site_url=site_url_of(request),
+                **form.cleaned_data,
+            )
         except Refused as error:
             return refuse(request, error.message, back=reverse("surveys:dashboard"))
         messages.success(
             request,
-            _("The period was opened with %(count)d sheets.")
+            _(
+                "The period was opened with %(count)d sheets; the divisions were "
+                "told by e-mail and on their notices page."
+            )
             % {"count": period.sheets.count()},
         )
         return redirect("surveys:queue", pk=period.pk)

@@ -20,6 +20,8 @@ ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
 # name, method, object, expected status per role (in ROLES order)
 MATRIX = [
     ("dashboard", "get", None, [302, 200, 200, 200, 200, 200]),
+    # Everyone signed in reads their own notices (none of anyone else's).
+    ("notices", "get", None, [302, 200, 200, 200, 200, 200]),
     ("sheet", "get", "own", [302, 200, 404, 200, 404, 200]),
     ("sheet", "get", "other", [302, 404, 200, 200, 404, 200]),
     ("sheet", "get", "published", [302, 200, 404, 200, 200, 200]),

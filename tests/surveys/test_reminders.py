@@ -48,7 +48,7 @@ def test_a_division_nobody_can_be_mailed_at_is_refused(client, hq_officer, open_
     division = lead_division(open_fy2018)  # division_staff is not asked for: no member
     client.force_login(hq_officer)
     url = reverse("surveys:remind", args=[open_fy2018.pk, division.pk])
-    assert "メールアドレスを登録した職員がいません" in text(client.get(url))
+    assert "職員が登録されていません" in text(client.get(url))
     response = client.post(url)
     assert response.status_code == 409
     assert not Reminder.objects.exists()
