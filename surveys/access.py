@@ -169,6 +169,17 @@ def own_sheets(user, sheets: QuerySet) -> QuerySet:
     return sheets.filter(_of_own_divisions(user)).distinct()
 
 
+def fillable_sheets(user, sheets: QuerySet) -> QuerySet:
+    """Of `sheets`, the drafts and returned ones the user fills: their divisions',
+    and for HQ every one of its cities' (代理入力)."""
+    mine = _of_own_divisions(user) | _in_cities(user, "period__plan__city", Role.HQ)
+    return sheets.filter(
+        mine,
+        period__state=Period.State.OPEN,
+        state__in=[models.SurveySheet.State.DRAFT, models.SurveySheet.State.RETURNED],
+    ).distinct()
+
+
 def may_see(user, sheet: models.SurveySheet) -> bool:
     city = sheet.period.plan.city_id
     return (

@@ -230,6 +230,15 @@ class SheetForm(forms.Form):
                 _check_reason(self, "division_grade", "division_reason")
         return cleaned
 
+    @classmethod
+    def submission_of(cls, sheet: SurveySheet) -> SheetForm:
+        """The sheet as saved, submitted through the form: the same checks."""
+        values = sheet.actual_values()
+        unbound = cls(sheet=sheet, indicator_values=values)
+        data = {**unbound.initial, "action": cls.SUBMIT}
+        data = {name: value for name, value in data.items() if value is not None}
+        return cls(data, sheet=sheet, indicator_values=values)
+
     def sheet_fields_names(self) -> list[str]:
         """The sheet's own fields this form edits."""
         return division_fields(self.sheet.period.plan)

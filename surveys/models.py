@@ -312,6 +312,14 @@ class SurveySheet(models.Model):
         self._history_user = user
         self.save()
 
+    def actual_values(self) -> list[IndicatorValue]:
+        """The period's actual of each of the item's indicators, in the plan's order."""
+        return list(
+            IndicatorValue.objects.filter(period=self.period, indicator__item=self.item)
+            .select_related("indicator")
+            .order_by("indicator__order")
+        )
+
 
 class ScheduleStatus(models.Model):
     """The status a division gives one schedule row in a sheet, for plans rated per row."""

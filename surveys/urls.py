@@ -33,6 +33,7 @@ period_urls = [
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
     path("sheets.xlsx", files.period_workbook, name="period_workbook"),
     path("upload/", files.period_upload, name="period_upload"),
+    path("submit/", files.period_submit, name="period_submit"),
 ]
 
 urlpatterns = [

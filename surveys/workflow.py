@@ -22,9 +22,11 @@ from plans.models import Period
 from plans.models import Plan
 from plans.models import opening_refusal
 from surveys import access
+from surveys.forms import SheetForm
 from surveys.mail import send_missing_reminder
 from surveys.mail import send_period_opened
 from surveys.mail import send_submission_digest
+from surveys.models import Conflict
 from surveys.models import Notice
 from surveys.models import Refused
 from surveys.models import Reminder
@@ -231,6 +233,42 @@ def accept_as_prefilled(sheets, *, by) -> list[Outcome]:
                 else _("Accepted."),
             )
         )
+    return outcomes
+
+
+def submit_as_saved(sheets, *, by) -> list[Outcome]:
+    """Submit each sheet as it was saved (after an upload), with the form's checks.
+
+    Each sheet is submitted or refused on its own, saying what is missing.
+    """
+    outcomes = []
+    for sheet in sheets:
+        form = SheetForm.submission_of(sheet)
+        if not form.is_valid():
+            problems = [
+                f"{form[name].label}: {message}" if name != "__all__" else message
+                for name, messages in form.errors.items()
+                for message in messages
+            ]
+            outcomes.append(Outcome(sheet, False, " ".join(problems)))
+            continue
+        try:
+            sheet.fill(
+                by=by,
+                version=form.cleaned_data["version"],
+                fields=form.sheet_fields(),
+                actuals=form.actuals(),
+                statuses=form.statuses(),
+                submit=True,
+            )
+        except Refused as error:
+            outcomes.append(Outcome(sheet, False, error.message))
+            continue
+        except Conflict:
+            message = _("Someone saved the sheet meanwhile: open it to check.")
+            outcomes.append(Outcome(sheet, False, message))
+            continue
+        outcomes.append(Outcome(sheet, True, _("Submitted.")))
     return outcomes
 
 

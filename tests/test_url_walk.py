@@ -208,6 +208,11 @@ URLS = [
         ("open_period",),
         seed_city(200, 200, 200, 403, 200, 403),
     ),
+    (
+        "surveys:period_submit",
+        ("open_period",),
+        seed_city(200, 200, 200, 403, 200, 403),
+    ),
     ("surveys:period_new", ("plan",), HQ_ONLY),
     ("surveys:trend", ("plan",), HQ_AND_COMMITTEE),
     # The same pages of 東大和市: item 1's sheet, its open and published periods.
@@ -221,6 +226,7 @@ URLS = [
     ),
     ("surveys:period_workbook", ("open_period2",), second_city(200, 200, 200, 403)),
     ("surveys:period_upload", ("open_period2",), second_city(200, 200, 200, 403)),
+    ("surveys:period_submit", ("open_period2",), second_city(200, 200, 200, 403)),
     ("surveys:period_new", ("plan2",), second_city(200, 403, 200, 403)),
     ("surveys:trend", ("plan2",), second_city(200, 403, 200, 200)),
     # Admin site pages (the model pages follow from the registry, below).

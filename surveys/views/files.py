@@ -9,6 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +25,7 @@ from surveys.models import Conflict
 from surveys.models import Refused
 from surveys.views.responses import period_filename
 from surveys.views.responses import xlsx_response
+from surveys.workflow import submit_as_saved
 
 
 @login_required
@@ -82,13 +86,61 @@ class SheetsUpload(uploads.HeldUpload):
         messages.success(
             self.request,
             ngettext(
-                "%(count)d sheet was saved as a draft. Check it and submit it in the app.",
-                "%(count)d sheets were saved as drafts. Check them and submit them in the app.",
+                "%(count)d sheet was saved as a draft.",
+                "%(count)d sheets were saved as drafts.",
                 saved,
             )
             % {"count": saved},
         )
-        return redirect("surveys:dashboard")
+        ids = ",".join(str(entry.sheet.pk) for entry in plan.to_save)
+        url = reverse("surveys:period_submit", args=[self.period.pk])
+        return redirect(f"{url}?{urlencode({'sheets': ids})}")
+
+
+# /surveys/periods/<pk>/submit/
+
+MAX_SHEETS = 2000  # more than any plan has; a longer list is not read
+
+
+@login_required
+def period_submit(request, pk: int):
+    """The sheets just uploaded, to submit together: GET lists them, POST submits."""
+    period = access.period_to_upload(request.user, pk)
+    chosen = (
+        request.POST.getlist("sheets")
+        if request.method == "POST"
+        else request.GET.get("sheets", "").split(",")
+    )
+    ids = [int(value) for value in chosen[:MAX_SHEETS] if value.isdigit()]
+    sheets = (
+        access.fillable_sheets(request.user, period.sheets.filter(pk__in=ids))
+        .for_queue()
+        .order_by("item__order")
+    )
+    if request.method != "POST":
+        return render(
+            request, "surveys/period_submit.html", {"period": period, "sheets": sheets}
+        )
+    if not ids:
+        return render(
+            request,
+            "surveys/period_submit.html",
+            {
+                "period": period,
+                "sheets": sheets,
+                "error": _("Choose at least one sheet to submit."),
+            },
+            status=400,
+        )
+    return render(
+        request,
+        "surveys/period_bulk.html",
+        {
+            "period": period,
+            "outcomes": submit_as_saved(sheets, by=request.user),
+            "back": reverse("surveys:dashboard"),
+        },
+    )
 
 
 def _preview(plan: sheetfiles.UploadPlan, status: int = 200) -> uploads.UploadPage:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.models import IndicatorValue
 from surveys import access
 from surveys.corrections import open_correction_of
 from surveys.forms import QUEUE_FILTERS
@@ -28,14 +27,6 @@ from surveys.models import Conflict
 from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.views.responses import refuse
-
-
-def _indicator_values(sheet: SurveySheet) -> list[IndicatorValue]:
-    return list(
-        IndicatorValue.objects.filter(period=sheet.period, indicator__item=sheet.item)
-        .select_related("indicator")
-        .order_by("indicator__order")
-    )
 
 
 @login_required
@@ -86,7 +77,7 @@ def render_sheet(request, sheet, status=200, **bound):
         "surveys/sheet_detail.html",
         {
             "sheet": sheet,
-            "values": _indicator_values(sheet),
+            "values": sheet.actual_values(),
             "history": sheet_history(sheet),
             "can_edit": access.may_edit(request.user, sheet),
             "is_proxy": access.is_proxy(request.user, sheet),
@@ -115,7 +106,7 @@ def sheet_edit(request, pk: int):
     sheet = access.sheet_to_fill(request.user, pk)
     if not sheet.is_fillable:
         return refuse(request, sheet.state_refusal(), back=sheet.get_absolute_url())
-    values = _indicator_values(sheet)
+    values = sheet.actual_values()
     form = SheetForm(request.POST or None, sheet=sheet, indicator_values=values)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -64,6 +64,11 @@ MATRIX = [
     ("period_upload", "get", "open", [302, 200, 200, 200, 403, 200]),
     ("period_upload", "get", "published_period", [302, 404, 404, 404, 404, 404]),
     ("period_upload", "post", "open", [302, 400, 400, 400, 403, 400]),
+    # Submitting uploaded sheets: the page answers everyone who may upload, and
+    # submits only the sheets each may fill (another division's: none).
+    ("period_submit", "get", "open", [302, 200, 200, 200, 403, 200]),
+    ("period_submit", "post", "open", [302, 200, 200, 200, 403, 200]),
+    ("period_submit", "post", "published_period", [302, 404, 404, 404, 404, 404]),
 ]
 
 
@@ -136,6 +141,8 @@ def post_data(name, sheet):
         return {"note": "記載誤りを訂正します。"}
     if name == "correction":
         return {"done_text": "訂正後の実績", "action": "save"}
+    if name == "period_submit":
+        return {"sheets": [s.pk for s in sheet.sheets.filter(item__number="1")]}
     if name == "period_new":
         return {
             "fiscal_year": "2018",

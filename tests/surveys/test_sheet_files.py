@@ -236,7 +236,8 @@ def test_filled_workbook_is_previewed_then_saved_as_drafts(
     response = confirm(client, open_fy2018, preview)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("surveys:dashboard")
+    submit_url = reverse("surveys:period_submit", args=[open_fy2018.pk])
+    assert response["Location"] == f"{submit_url}?sheets={own_sheet.pk}"
     own_sheet.refresh_from_db()
     assert own_sheet.state == SurveySheet.State.DRAFT
     assert own_sheet.version == 2
@@ -248,12 +249,61 @@ def test_filled_workbook_is_previewed_then_saved_as_drafts(
     actual.refresh_from_db()
     assert actual.text == "12"
     assert actual.history.latest().history_user == division_staff
-    dashboard = client.get(response["Location"])
+    landing = client.get(response["Location"])
     assert ngettext(
-        "%(count)d sheet was saved as a draft. Check it and submit it in the app.",
-        "%(count)d sheets were saved as drafts. Check them and submit them in the app.",
+        "%(count)d sheet was saved as a draft.",
+        "%(count)d sheets were saved as drafts.",
         1,
-    ) % {"count": 1} in text(dashboard)
+    ) % {"count": 1} in text(landing)
+    offered = soup(landing).select("#submit-form input[name=sheets]")
+    assert [int(box["value"]) for box in offered] == [own_sheet.pk]
+
+
+def test_uploaded_sheets_are_submitted_together_with_the_forms_checks(
+    client, division_staff, other_division_staff, open_fy2018, own_sheet, other_sheet
+):
+    workbook = download(client, division_staff, open_fy2018)
+    for number in ("1", "3"):
+        fill(workbook, f"No.{number}", "division_grade", "A")
+        fill(workbook, f"No.{number}", "division_reason", "予定どおり")
+    fill(workbook, "No.1", "done_text", "研修を実施した。")  # No.3 lacks its D
+    response = confirm(
+        client, open_fy2018, upload(client, open_fy2018, as_upload(workbook))
+    )
+    third = SurveySheet.objects.get(period=open_fy2018, item__number="3")
+    page = soup(client.get(response["Location"]))
+    assert [
+        int(b["value"]) for b in page.select("#submit-form input[name=sheets]")
+    ] == [
+        own_sheet.pk,
+        third.pk,
+    ]
+    url = reverse("surveys:period_submit", args=[open_fy2018.pk])
+    # Another division's sheet slipped into the post is not touched.
+    done = client.post(url, {"sheets": [own_sheet.pk, third.pk, other_sheet.pk]})
+    rows = {
+        row.th.a["href"]: row.td.get_text(" ", strip=True)
+        for row in soup(done).select("#outcomes tbody tr")
+    }
+    assert rows.keys() == {own_sheet.get_absolute_url(), third.get_absolute_url()}
+    own_row, third_row = (
+        rows[own_sheet.get_absolute_url()],
+        rows[third.get_absolute_url()],
+    )
+    assert "提出しました" in own_row
+    assert "未処理" in third_row
+    assert gettext("Write what was done before submitting.") in third_row
+    states = dict(
+        SurveySheet.objects.filter(
+            pk__in=[own_sheet.pk, third.pk, other_sheet.pk]
+        ).values_list("pk", "state")
+    )
+    assert states == {
+        own_sheet.pk: "submitted",
+        third.pk: "draft",
+        other_sheet.pk: "draft",
+    }
+    assert client.post(url, {}).status_code == 400
 
 
 def test_unchanged_download_changes_nothing(
