@@ -6,10 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext
 
 from plans.models import Division
 from plans.models import Grade
@@ -23,6 +25,7 @@ from reformtracker.lib.labels import SHEET_TEXTS
 from reformtracker.lib.labels import fiscal_year_full
 from reformtracker.lib.labels import japanese
 from reformtracker.lib.labels import own
+from reformtracker.lib.labels import period_label
 from surveys.models import SurveySheet
 
 TEXT_LIMIT = 10_000
@@ -147,6 +150,16 @@ class SheetForm(forms.Form):
     SAVE, SUBMIT = "save", "submit"
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    copied_checked = forms.BooleanField(
+        label=gettext_lazy(
+            "I checked the text that is the same as last period's, and it still holds."
+        ),
+        required=False,
+    )
+
+    # The division's texts compared with the previous period's before submitting
+    # (P is carried from the previous A on purpose).
+    COMPARED = ("done_text", "next_text", "division_reason")
 
     def __init__(self, *args, sheet: SurveySheet, indicator_values: list, **kwargs):
         initial = {
@@ -160,6 +173,15 @@ class SheetForm(forms.Form):
         }
         super().__init__(*args, initial=initial, label_suffix="", **kwargs)
         self.sheet = sheet
+        self.previous = sheet.previous()
+        self.copied = []
+        fiscal_year = sheet.period.fiscal_year
+        # What the plan's schedule says for the period's year, to write against.
+        self.year_schedule = [
+            (row.activity, row.word_for(fiscal_year))
+            for row in sheet.item.schedule_rows.all()
+            if row.word_for(fiscal_year)
+        ]
         plan = sheet.period.plan
         # Only the texts the plan uses, under the plan's labels.
         self.texts = [name for name, _label in plan.text_fields]
@@ -228,7 +250,37 @@ class SheetForm(forms.Form):
                     _check_reason(self, grade_name, reason_name)
             else:
                 _check_reason(self, "division_grade", "division_reason")
+            self._check_copied(cleaned)
         return cleaned
+
+    def _check_copied(self, cleaned: dict) -> None:
+        """Text submitted exactly as last period's needs the division's word."""
+        if self.previous is None:
+            return
+        self.copied = [
+            self[name].label
+            for name in self.COMPARED
+            if name in self.fields
+            and (cleaned.get(name) or "").strip()
+            and cleaned[name].strip() == getattr(self.previous, name).strip()
+        ]
+        if self.copied and not cleaned.get("copied_checked"):
+            self.add_error(
+                "copied_checked",
+                ValidationError(
+                    _(
+                        "%(fields)s is word for word what %(period)s said. Check that "
+                        "it still holds, tick the box and submit again."
+                    ),
+                    code="copied",
+                    params={
+                        "fields": pgettext("list separator", ", ").join(
+                            strip_tags(str(label)) for label in self.copied
+                        ),
+                        "period": period_label(self.previous.period),
+                    },
+                ),
+            )
 
     @classmethod
     def submission_of(cls, sheet: SurveySheet) -> SheetForm:

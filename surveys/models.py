@@ -312,6 +312,26 @@ class SurveySheet(models.Model):
         self._history_user = user
         self.save()
 
+    def previous(self) -> SurveySheet | None:
+        """The item's sheet of the plan's period before this one, if any, with its
+        statuses as `status_list`."""
+        earlier = [
+            sheet
+            for sheet in SurveySheet.objects.filter(
+                item_id=self.item_id, period__plan_id=self.period.plan_id
+            )
+            .exclude(pk=self.pk)
+            .select_related("period__plan", "division_grade", "hq_grade")
+            .prefetch_related("statuses__grade", "statuses__schedule_row")
+            if sheet.period.sort_key < self.period.sort_key
+        ]
+        previous = max(earlier, key=lambda sheet: sheet.period.sort_key, default=None)
+        if previous is not None:  # as the rating includes read them
+            previous.status_list = sorted(
+                previous.statuses.all(), key=lambda status: status.schedule_row.order
+            )
+        return previous
+
     def actual_values(self) -> list[IndicatorValue]:
         """The period's actual of each of the item's indicators, in the plan's order."""
         return list(
