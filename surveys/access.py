@@ -169,15 +169,23 @@ def own_sheets(user, sheets: QuerySet) -> QuerySet:
     return sheets.filter(_of_own_divisions(user)).distinct()
 
 
-def fillable_sheets(user, sheets: QuerySet) -> QuerySet:
-    """Of `sheets`, the drafts and returned ones the user fills: their divisions',
-    and for HQ every one of its cities' (代理入力)."""
+def fillable_sheets(user, sheets: QuerySet) -> list[models.SurveySheet]:
+    """Of `sheets`, the drafts and returned ones the user fills: those their
+    divisions lead, and for HQ every one of its cities' (代理入力)."""
     mine = _of_own_divisions(user) | _in_cities(user, "period__plan__city", Role.HQ)
-    return sheets.filter(
-        mine,
-        period__state=Period.State.OPEN,
-        state__in=[models.SurveySheet.State.DRAFT, models.SurveySheet.State.RETURNED],
-    ).distinct()
+    candidates = (
+        sheets.filter(
+            mine,
+            period__state=Period.State.OPEN,
+            state__in=[
+                models.SurveySheet.State.DRAFT,
+                models.SurveySheet.State.RETURNED,
+            ],
+        )
+        .distinct()
+        .for_queue()
+    )
+    return [sheet for sheet in candidates if may_fill(user, sheet)]
 
 
 def may_see(user, sheet: models.SurveySheet) -> bool:
@@ -190,13 +198,27 @@ def may_see(user, sheet: models.SurveySheet) -> bool:
 
 
 def may_fill(user, sheet: models.SurveySheet) -> bool:
-    """Its division fills a sheet; HQ may fill it on the division's behalf (代理入力)."""
-    return sheet.is_division_member(user) or is_hq(user, sheet.period.plan.city_id)
+    """Its lead division (主担当) fills a sheet; HQ may fill it on the division's
+    behalf (代理入力). The other divisions of the item contribute text."""
+    return sheet.is_lead_member(user) or is_hq(user, sheet.period.plan.city_id)
 
 
 def is_proxy(user, sheet: models.SurveySheet) -> bool:
-    """Whether the user fills the sheet as HQ, for a division they do not belong to."""
-    return not sheet.is_division_member(user) and is_hq(user, sheet.period.plan.city_id)
+    """Whether the user fills the sheet as HQ, for a division they do not lead."""
+    return not sheet.is_lead_member(user) and is_hq(user, sheet.period.plan.city_id)
+
+
+def may_contribute(user, sheet: models.SurveySheet) -> bool:
+    """A division sharing the item writes its part while the sheet is being filled."""
+    return sheet.is_fillable and bool(sheet.contributing_divisions(user))
+
+
+def may_withdraw(user, sheet: models.SurveySheet) -> bool:
+    return (
+        sheet.period.is_open
+        and sheet.state == models.SurveySheet.State.SUBMITTED
+        and sheet.is_lead_member(user)
+    )
 
 
 def may_edit(user, sheet: models.SurveySheet) -> bool:
@@ -238,7 +260,24 @@ def sheet_to_fill(user, pk: int) -> models.SurveySheet:
     """The sheet for its division or HQ; 403 for others who may see it (committee)."""
     sheet = sheet_for(user, pk)
     if not may_fill(user, sheet):
-        raise PermissionDenied(_("Only the responsible division can fill this sheet."))
+        raise PermissionDenied(
+            _(
+                "Only the lead division fills this sheet; the other divisions write "
+                "their part on the sheet's page."
+            )
+        )
+    return sheet
+
+
+def sheet_to_contribute(user, pk: int) -> models.SurveySheet:
+    """The sheet for a division that shares its item, while it is being filled."""
+    sheet = sheet_for(user, pk)
+    if not may_contribute(user, sheet):
+        raise PermissionDenied(
+            _(
+                "Only a division sharing the item writes a part, while it is being filled."
+            )
+        )
     return sheet
 
 

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin_cities import CityScoped
 from plans.admin_cities import owned_by_city
+from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Notice
 from surveys.models import Reminder
@@ -106,3 +107,15 @@ class NoticeAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
     list_filter = ["period__plan", "kind"]
     list_select_related = ["recipient"]
     search_fields = ["subject", "recipient__username"]
+
+
+owned_by_city(Contribution, "sheet__period__plan__city")
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnly, CityScoped, SimpleHistoryAdmin):
+    city_path = "sheet__period__plan__city"
+    list_display = ["sheet", "division", "author", "updated_at"]
+    list_filter = ["sheet__period__plan", "sheet__period"]
+    list_select_related = ["sheet__item", "sheet__period", "division", "author"]
+    search_fields = ["sheet__item__number", "sheet__item__title", "text"]

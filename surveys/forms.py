@@ -413,6 +413,18 @@ class ReplyForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
 
 
+class ContributionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Your division's part"),
+        help_text=gettext_lazy("The lead division sees it while filling the sheet."),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "ja"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
 class PeriodForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
     half = forms.ChoiceField(label=gettext_lazy("Half"))

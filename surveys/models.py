@@ -45,6 +45,8 @@ class Conflict(Exception):
 
 # The history's change reason of a save HQ made on a division's behalf (代理入力).
 PROXY_ENTRY = "proxy"
+# ... and of the lead division taking its submission back.
+WITHDRAWN = "withdrawn"
 
 
 class SurveySheetQuerySet(models.QuerySet):
@@ -136,6 +138,67 @@ class SurveySheet(models.Model):
     def is_division_member(self, user) -> bool:
         mine = access.division_ids(user)
         return any(link.division_id in mine for link in self.item.division_links.all())
+
+    @property
+    def lead_division(self) -> Division | None:
+        """The division that fills and submits the sheet (主担当): the first the
+        plan lists, leaving out a collective one (各所管課)."""
+        divisions = self.item.division_list
+        return next((d for d in divisions if not d.collective), None) or next(
+            iter(divisions), None
+        )
+
+    def is_lead_member(self, user) -> bool:
+        lead = self.lead_division
+        return lead is not None and lead.pk in access.division_ids(user)
+
+    def contributing_divisions(self, user) -> list[Division]:
+        """The user's divisions that share the item without leading it."""
+        mine = access.division_ids(user)
+        lead = self.lead_division
+        return [
+            d
+            for d in self.item.division_list
+            if d.pk in mine and d != lead and not d.collective
+        ]
+
+    def contribute(self, *, by, text: str) -> Contribution:
+        """Write (or rewrite) the part of the user's division that shares the item."""
+        if not access.may_contribute(by, self):
+            raise PermissionDenied(
+                gettext(
+                    "Only a division sharing the item writes a part, while it is "
+                    "being filled."
+                )
+            )
+        division = self.contributing_divisions(by)[0]
+        with transaction.atomic():
+            current = self._locked()
+            if not current.is_fillable:
+                raise Refused(self.state_refusal())
+            contribution, _created = Contribution.objects.update_or_create(
+                sheet=self, division=division, defaults={"text": text, "author": by}
+            )
+        return contribution
+
+    def withdraw(self, *, by) -> None:
+        """The lead division takes back its submission while HQ has not decided."""
+        if not self.is_lead_member(by):
+            raise PermissionDenied(
+                gettext("Only the lead division can withdraw its submission.")
+            )
+        with transaction.atomic():
+            current = self._locked()
+            if not (current.period.is_open and current.state == self.State.SUBMITTED):
+                raise Refused(
+                    gettext(
+                        "Only a submitted sheet HQ has not decided on can be withdrawn."
+                    )
+                )
+            current.state = self.State.DRAFT
+            current._change_reason = WITHDRAWN
+            current._save_by(by)
+        self.refresh_from_db()
 
     @property
     def is_fillable(self) -> bool:
@@ -381,6 +444,44 @@ class ScheduleStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule_row}: {self.grade or '—'}"
+
+
+class Contribution(models.Model):
+    """What a division sharing an item writes for the lead division's sheet."""
+
+    sheet = models.ForeignKey(
+        SurveySheet,
+        models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("survey sheet"),
+    )
+    division = models.ForeignKey(
+        Division, models.PROTECT, related_name="+", verbose_name=_("division")
+    )
+    text = models.TextField(_("text"), max_length=4000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["division__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "division"], name="surveys_contribution_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.division}"
 
 
 class Reply(models.Model):

@@ -67,10 +67,14 @@ def sheets_workbook_for(user, period: Period) -> bytes:
     for sheet, name in zip(sheets, reports.sheet_names(plan, sheets), strict=True):
         ws = workbook.create_sheet(name)
         inputs = reports.write_sheet(ws, plan, period, sheet)
-        if sheet.is_fillable:
+        if sheet.is_fillable and access.may_fill(user, sheet):
             _mark_inputs(ws, inputs, codes, reports.rating_label(plan))
         else:
-            note = "この調査票は提出済みまたは締切済みのため、変更できません。"
+            note = (
+                "この調査票は主担当課が記入します。貴課の記載は画面から入力してください。"
+                if sheet.is_fillable
+                else "この調査票は提出済みまたは締切済みのため、変更できません。"
+            )
             xlsx.put_merged(ws, 4, 1, reports.SHEET_COLUMNS, note, border=False)
         ws.protection.sheet = True
         # Protected against layout changes, yet rows and columns can be resized
@@ -475,10 +479,10 @@ class _Reader:
     def refusal(self, result: SheetUpload) -> str:
         """Why the sheet's changes cannot be saved, or ""."""
         sheet = result.sheet
-        if not access.may_fill(self.user, sheet):
-            return _("Only the responsible division can fill this sheet.")
         if not result.changes:
             return ""
+        if not access.may_fill(self.user, sheet):
+            return _("Only the responsible division can fill this sheet.")
         if not sheet.is_fillable:
             return sheet.state_refusal()
         if sheet.version != result.version:

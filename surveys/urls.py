@@ -16,6 +16,8 @@ sheet_urls = [
     path("edit/", sheets.sheet_edit, name="sheet_edit"),
     path("review/", sheets.sheet_review, name="sheet_review"),
     path("reply/", sheets.sheet_reply, name="sheet_reply"),
+    path("contribute/", sheets.sheet_contribute, name="sheet_contribute"),
+    path("withdraw/", sheets.sheet_withdraw, name="sheet_withdraw"),
     path("correction/", corrections.correction_edit, name="correction"),
     path("correction/open/", corrections.correction_open, name="correction_open"),
 ]

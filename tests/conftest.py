@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
@@ -12,6 +13,7 @@ from django.utils import translation
 from plans import workbook
 from plans.models import City
 from plans.models import Division
+from plans.models import ItemDivision
 from plans.models import Membership
 from plans.models import Plan
 from surveys.models import SurveySheet
@@ -203,3 +205,15 @@ def own_sheet(open_fy2018):
 def other_sheet(open_fy2018):
     """Item 17's sheet: 財政課 only."""
     return SurveySheet.objects.get(period=open_fy2018, item__number="17")
+
+
+@pytest.fixture
+def kyodo_leads_its_items(seed_plan):
+    """市民協働・男女参画推進課 listed first on items 3 and 37 too, so that
+    `division_staff` leads, fills and submits all three of its sheets."""
+    for link in ItemDivision.objects.filter(
+        item__plan=seed_plan, division__name="市民協働・男女参画推進課"
+    ):
+        link.item.division_links.exclude(pk=link.pk).update(order=F("order") + 1)
+        link.order = 0
+        link.save()

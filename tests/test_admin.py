@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from plans.models import Division
 from plans.models import Membership
+from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Notice
 from surveys.models import Reminder
@@ -48,6 +49,13 @@ def an_instance(model):
         )
     if model is Correction and not Correction.objects.exists():
         Correction.objects.create(sheet=SurveySheet.objects.first(), note="誤記の訂正")
+    if model is Contribution and not Contribution.objects.exists():
+        sheet = SurveySheet.objects.first()
+        Contribution.objects.create(
+            sheet=sheet,
+            division=sheet.item.division_links.first().division,
+            text="記載",
+        )
     if model is Notice and not Notice.objects.exists():
         Notice.objects.create(
             recipient=make_user("staff"),

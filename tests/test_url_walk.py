@@ -55,6 +55,7 @@ from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
 from surveys import corrections
+from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Notice
 from surveys.models import Reminder
@@ -170,6 +171,8 @@ URLS = [
     # A GET of the review sends HQ back to the sheet.
     ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
     ("surveys:sheet_reply", ("own_sheet",), [LOGIN, *[405] * 9]),
+    ("surveys:sheet_contribute", ("own_sheet",), [LOGIN, *[405] * 9]),
+    ("surveys:sheet_withdraw", ("own_sheet",), [LOGIN, *[405] * 9]),
     # A published sheet: corrected by its division and HQ once HQ reopens it.
     ("surveys:correction", ("own_sheet",), NOT_FOUND),
     # Item 2's, not reopened: the committee, which reads it, may not correct it.
@@ -262,6 +265,7 @@ NO_ADD = {
     "surveys_reply",
     "surveys_correction",
     "surveys_notice",
+    "surveys_contribution",
 }
 # Admins whose rows a city's administrator may not delete: an account may
 # belong to other cities too.
@@ -459,6 +463,11 @@ def first_row(model, own_sheet):
         return Reply.objects.create(sheet=own_sheet, by_hq=False, text="回答")
     if model is Correction:
         return Correction.objects.create(sheet=own_sheet, note="誤記の訂正")
+    if model is Contribution:
+        division = own_sheet.item.division_links.last().division
+        return Contribution.objects.create(
+            sheet=own_sheet, division=division, text="記載"
+        )
     if model is Notice:
         return Notice.objects.create(
             recipient=User.objects.first(),

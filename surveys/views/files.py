@@ -112,10 +112,8 @@ def period_submit(request, pk: int):
         else request.GET.get("sheets", "").split(",")
     )
     ids = [int(value) for value in chosen[:MAX_SHEETS] if value.isdigit()]
-    sheets = (
-        access.fillable_sheets(request.user, period.sheets.filter(pk__in=ids))
-        .for_queue()
-        .order_by("item__order")
+    sheets = access.fillable_sheets(
+        request.user, period.sheets.filter(pk__in=ids).order_by("item__order")
     )
     if request.method != "POST":
         return render(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from surveys import access
 from surveys.corrections import open_correction_of
 from surveys.forms import QUEUE_FILTERS
+from surveys.forms import ContributionForm
 from surveys.forms import QueueFilterForm
 from surveys.forms import ReopenForm
 from surveys.forms import ReplyForm
@@ -94,6 +95,13 @@ def render_sheet(request, sheet, status=200, **bound):
             if may_reopen
             else None,
             "corrections": sheet.corrections.published(),
+            "contributions": sheet.contributions.select_related("division", "author"),
+            "contribution_form": (
+                bound.get("contribution_form") or _contribution_form(user, sheet)
+            )
+            if access.may_contribute(user, sheet)
+            else None,
+            "may_withdraw": access.may_withdraw(user, sheet),
             # What HQ reviews again: the changes since it returned the sheet.
             "since_return": since_return(sheet) if review_form else [],
         },
@@ -133,6 +141,7 @@ def sheet_edit(request, pk: int):
             "form": form,
             "conflict": conflict,
             "is_proxy": access.is_proxy(request.user, sheet),
+            "contributions": sheet.contributions.select_related("division"),
         },
         status=409 if conflict else 200,
     )
@@ -193,6 +202,43 @@ def sheet_reply(request, pk: int):
         return refuse(request, error.message, back=sheet.get_absolute_url())
     messages.success(request, _("Your reply was added to the sheet."))
     return redirect(sheet)
+
+
+def _contribution_form(user, sheet: SurveySheet) -> ContributionForm:
+    division = sheet.contributing_divisions(user)[0]
+    written = sheet.contributions.filter(division=division).first()
+    return ContributionForm(initial={"text": written.text if written else ""})
+
+
+@login_required
+@require_POST
+def sheet_contribute(request, pk: int):
+    sheet = access.sheet_to_contribute(request.user, pk)
+    form = ContributionForm(request.POST)
+    if not form.is_valid():
+        return render_sheet(request, sheet, 400, contribution_form=form)
+    try:
+        sheet.contribute(by=request.user, text=form.cleaned_data["text"])
+    except Refused as error:
+        return refuse(request, error.message, back=sheet.get_absolute_url())
+    messages.success(
+        request, _("Your division's part was saved for the lead division.")
+    )
+    return redirect(sheet)
+
+
+@login_required
+@require_POST
+def sheet_withdraw(request, pk: int):
+    sheet = access.sheet_for(request.user, pk)
+    try:
+        sheet.withdraw(by=request.user)
+    except Refused as error:
+        return refuse(request, error.message, back=sheet.get_absolute_url())
+    messages.success(
+        request, _("The submission was withdrawn; the sheet is a draft again.")
+    )
+    return redirect("surveys:sheet_edit", pk=sheet.pk)
 
 
 @login_required

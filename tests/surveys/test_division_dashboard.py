@@ -1,5 +1,6 @@
 """A division's dashboard: progress per period, returned sheets first, who saved last, past periods."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -60,6 +61,7 @@ def test_past_periods_stay_reachable(client, division_staff, seed_plan, open_fy2
     assert links
 
 
+@pytest.mark.usefixtures("kyodo_leads_its_items")
 def test_the_dashboard_queries_do_not_grow_with_sheets(
     client, division_staff, seed_plan, open_fy2018
 ):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from plans.models import Period
 from surveys.corrections import values_of
+from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Reply
 from surveys.models import SurveySheet
@@ -36,6 +37,15 @@ MATRIX = [
     ("sheet_reply", "post", "own", [302, 409, 404, 409, 404, 409]),
     ("sheet_reply", "post", "returned", [302, 302, 404, 302, 404, 302]),
     ("sheet_reply", "get", "returned", [302, 405, 405, 405, 405, 405]),
+    # Shared items: the lead division submits and may withdraw before HQ decides;
+    # a division sharing the item (市民協働 on item 3) writes its part.
+    ("sheet_withdraw", "post", "submitted", [302, 302, 404, 403, 404, 403]),
+    ("sheet_withdraw", "post", "own", [302, 409, 404, 403, 404, 403]),
+    ("sheet_withdraw", "get", "submitted", [302, 405, 405, 405, 405, 405]),
+    ("sheet_contribute", "post", "shared", [302, 302, 404, 403, 404, 403]),
+    ("sheet_contribute", "post", "own", [302, 403, 404, 403, 404, 403]),
+    ("sheet_contribute", "get", "shared", [302, 405, 405, 405, 405, 405]),
+    ("sheet_edit", "get", "shared", [302, 403, 404, 200, 404, 200]),
     # Corrections after publication: HQ reopens; the division and HQ correct.
     ("correction_open", "post", "published", [302, 403, 404, 302, 403, 302]),
     ("correction_open", "get", "published", [302, 405, 405, 405, 405, 405]),
@@ -91,6 +101,8 @@ def target(obj, open_fy2018, own_sheet, other_sheet):
         return own_sheet
     if obj == "other":
         return other_sheet
+    if obj == "shared":  # item 3: 政策課 leads, 市民協働 shares
+        return open_fy2018.sheets.get(item__number="3")
     if obj == "submitted":
         own_sheet.state = SurveySheet.State.SUBMITTED
         own_sheet.save()
@@ -137,6 +149,8 @@ def post_data(name, sheet):
         return {"decision": "return", "note": "差戻し"}
     if name == "sheet_reply":
         return {"text": "記入しました。"}
+    if name == "sheet_contribute":
+        return {"text": "当課の取組を追記します。"}
     if name == "correction_open":
         return {"note": "記載誤りを訂正します。"}
     if name == "correction":
@@ -162,6 +176,7 @@ def snapshot():
         ),
         list(Period.objects.order_by("pk").values_list("pk", "state")),
         list(Reply.objects.values_list("pk", "text")),
+        list(Contribution.objects.values_list("pk", "text")),
         list(Correction.objects.values_list("pk", "state", "values")),
     )
 

@@ -135,6 +135,7 @@ def actual_of(sheet: SurveySheet) -> IndicatorValue:
 # Download
 
 
+@pytest.mark.usefixtures("kyodo_leads_its_items")
 def test_division_downloads_exactly_its_sheets_prefilled(
     client, division_staff, open_fy2018, own_sheet
 ):
@@ -259,6 +260,7 @@ def test_filled_workbook_is_previewed_then_saved_as_drafts(
     assert [int(box["value"]) for box in offered] == [own_sheet.pk]
 
 
+@pytest.mark.usefixtures("kyodo_leads_its_items")
 def test_uploaded_sheets_are_submitted_together_with_the_forms_checks(
     client, division_staff, other_division_staff, open_fy2018, own_sheet, other_sheet
 ):
@@ -319,6 +321,7 @@ def test_unchanged_download_changes_nothing(
     assert soup(preview).find(id="confirm") is None
 
 
+@pytest.mark.usefixtures("kyodo_leads_its_items")
 def test_all_or_nothing_when_a_sheet_moves_while_saving(
     division_staff, open_fy2018, own_sheet
 ):
@@ -564,6 +567,7 @@ def test_submitted_sheet_is_refused(client, division_staff, open_fy2018, own_she
     }
 
 
+@pytest.mark.usefixtures("kyodo_leads_its_items")
 def test_stale_sheet_is_refused_and_the_others_are_saved(
     client, division_staff, open_fy2018, own_sheet
 ):
