@@ -14,7 +14,10 @@ def test_hq_ticks_sheets_and_accepts_them(
     browser, live_server, hq_officer, open_fy2018
 ):
     a = Grade.objects.get(scale=open_fy2018.plan.rating_scale, code="A")
-    open_fy2018.sheets.filter(item__number__in=["1", "2"]).update(
+    twenty = list(
+        open_fy2018.sheets.order_by("item__order").values_list("pk", flat=True)[:20]
+    )
+    open_fy2018.sheets.filter(pk__in=twenty).update(
         state=SurveySheet.State.SUBMITTED, division_grade=a, done_text="実施した。"
     )
     context = browser.new_context()
@@ -22,12 +25,12 @@ def test_hq_ticks_sheets_and_accepts_them(
     page = context.new_page()
     page.goto(f"{live_server.url}/surveys/periods/{open_fy2018.pk}/?state=submitted")
     rows = page.locator("#queue tbody tr")
-    expect(rows).to_have_count(2)
-    for i in range(2):
+    expect(rows).to_have_count(20)
+    for i in range(20):
         rows.nth(i).get_by_role("checkbox").check()
     page.get_by_label("所管課の評価を2次評価として確定する").check()
     page.get_by_role("button", name="選んだ調査票に実行する").click()
-    expect(page.locator("#outcomes tbody tr")).to_have_count(2)
+    expect(page.locator("#outcomes tbody tr")).to_have_count(20)
     expect(page.locator("#outcomes")).to_contain_text(
         "A 予定どおりに進捗で確定しました。"
     )
@@ -36,8 +39,11 @@ def test_hq_ticks_sheets_and_accepts_them(
     expect(page.locator("#id_state")).to_have_value("submitted")
     expect(page.locator("#queue tbody")).to_contain_text("条件に合う調査票はありません")
     assert set(
-        open_fy2018.sheets.filter(item__number__in=["1", "2"]).values_list(
-            "state", flat=True
-        )
+        open_fy2018.sheets.filter(pk__in=twenty).values_list("state", flat=True)
     ) == {"accepted"}
+    page.locator("#id_state").select_option("accepted")
+    page.get_by_role("button", name="絞り込む").click()
+    expect(rows).to_have_count(20)
+    for i in range(20):
+        expect(rows.nth(i)).to_contain_text("確定")
     context.close()

@@ -69,7 +69,7 @@ def session_cookie(user, live_server) -> dict:
 
 
 @pytest.fixture
-def pages(seed_plan, division_staff, hq_officer, open_fy2018):
+def pages(seed_plan, division_staff, hq_officer, open_fy2018, kyodo_leads_its_items):
     add_published_period(
         seed_plan, fiscal_year=2017, text="窓口の待ち時間を短縮した。", grade_code="A"
     )
@@ -93,6 +93,12 @@ def pages(seed_plan, division_staff, hq_officer, open_fy2018):
             division_staff,
             reverse("surveys:sheet_edit", args=[open_fy2018.sheets.get(
                 item__number="3").pk]),
+        ),
+        "notices": (division_staff, reverse("surveys:notices")),
+        "submit-uploaded": (
+            division_staff,
+            reverse("surveys:period_submit", args=[open_fy2018.pk]) + "?sheets="
+            + ",".join(str(pk) for pk in open_fy2018.sheets.values_list("pk", flat=True)),
         ),
     }  # fmt: skip
 
