@@ -61,6 +61,8 @@ MATRIX = [
     ("period_cancel", "get", "open", [302, 403, 403, 200, 403, 200]),
     ("period_cancel", "post", "open", [302, 403, 403, 302, 403, 302]),
     # No sheet ticked: HQ is told to tick one.
+    # A real bulk accept of the submitted sheet 1: HQ's is done, anyone else's refused.
+    ("period_bulk", "post", "open_submitted", [302, 403, 403, 200, 403, 200]),
     ("period_bulk", "post", "open", [302, 403, 403, 400, 403, 400]),
     ("remind", "get", "open", [302, 403, 403, 200, 403, 200]),
     ("remind", "post", "open", [302, 403, 403, 302, 403, 302]),
@@ -122,6 +124,10 @@ def target(obj, open_fy2018, own_sheet, other_sheet):
         return open_fy2018.plan
     if obj == "open":
         return open_fy2018
+    if obj == "open_submitted":  # item 1's sheet submitted
+        own_sheet.state, own_sheet.done_text = SurveySheet.State.SUBMITTED, "実施"
+        own_sheet.save()
+        return open_fy2018
     if obj == "published_period":
         return Period.objects.get(state="published")
     return None
@@ -155,6 +161,8 @@ def post_data(name, sheet):
         return {"note": "記載誤りを訂正します。"}
     if name == "correction":
         return {"done_text": "訂正後の実績", "action": "save"}
+    if name == "period_bulk" and sheet.sheets.filter(state="submitted").exists():
+        return {"sheets": [sheet.sheets.get(state="submitted").pk], "action": "accept"}
     if name == "period_submit":
         return {"sheets": [s.pk for s in sheet.sheets.filter(item__number="1")]}
     if name == "period_new":
