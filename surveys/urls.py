@@ -33,6 +33,11 @@ period_urls = [
     path("divergence/", periods.period_divergence, name="divergence"),
     path("remind/<int:division_id>/", periods.period_remind, name="remind"),
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
+    path(
+        "reports/progress.docx",
+        periods.period_progress_report,
+        name="progress_report",
+    ),
     path("sheets.xlsx", files.period_workbook, name="period_workbook"),
     path("upload/", files.period_upload, name="period_upload"),
     path("submit/", files.period_submit, name="period_submit"),

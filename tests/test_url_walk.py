@@ -201,6 +201,8 @@ URLS = [
     ("surveys:report", ("open_period", "summary"), HQ_BEFORE_PUBLISHING),
     ("surveys:report", ("published_period", "counts"), HQ_AND_COMMITTEE),
     ("surveys:report", ("published_period", "no_such_report"), NOT_FOUND),
+    ("surveys:progress_report", ("open_period",), HQ_BEFORE_PUBLISHING),
+    ("surveys:progress_report", ("published_period",), HQ_AND_COMMITTEE),
     (
         "surveys:period_workbook",
         ("open_period",),

@@ -3,12 +3,14 @@
 1. summary: the evaluation summary (評価一覧), per area, each item with its ratings;
 2. counts: the count table (表1), grades per area;
 3. sheets: the survey sheets (調査票), one worksheet per item and sub-item;
-4. trend: each item's rating across every period.
+4. trend: each item's rating across every period;
+5. progress_report: the progress report (進捗状況報告書), a Word document.
 
 The cells they share are written by cells.
 """
 
 from surveys.reports.counts import counts_workbook
+from surveys.reports.progress_report import progress_report
 from surveys.reports.sheets import PDCA_HEADERS
 from surveys.reports.sheets import SHEET_COLUMNS
 from surveys.reports.sheets import rating_label
@@ -25,6 +27,7 @@ __all__ = [
     "SHEET_COLUMNS",
     "SUMMARY_HEADERS",
     "counts_workbook",
+    "progress_report",
     "rating_label",
     "sheet_names",
     "sheets_for_workbook",

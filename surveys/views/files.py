@@ -23,8 +23,8 @@ from surveys.forms import SheetUploadForm
 from surveys.forms import UploadConfirmForm
 from surveys.models import Conflict
 from surveys.models import Refused
+from surveys.views.responses import file_response
 from surveys.views.responses import period_filename
-from surveys.views.responses import xlsx_response
 from surveys.workflow import submit_as_saved
 
 
@@ -32,7 +32,7 @@ from surveys.workflow import submit_as_saved
 def period_workbook(request, pk: int):
     """The open period's sheets the user may see, as a workbook to fill in offline."""
     period = access.period_to_download(request.user, pk)
-    return xlsx_response(
+    return file_response(
         sheetfiles.sheets_workbook_for(request.user, period),
         period_filename(period, "調査票_記入用"),
     )

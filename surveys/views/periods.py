@@ -31,9 +31,9 @@ from surveys.mail import site_url_of
 from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.progress import with_statuses
+from surveys.views.responses import file_response
 from surveys.views.responses import period_filename
 from surveys.views.responses import refuse
-from surveys.views.responses import xlsx_response
 from surveys.workflow import accept_as_prefilled
 from surveys.workflow import cancel_period
 from surveys.workflow import cancel_refusal
@@ -293,14 +293,22 @@ def period_report(request, pk: int, kind: str):
         raise Http404
     period = access.period_for_reports(request.user, pk)
     build, name = REPORTS[kind]
-    return xlsx_response(build(period.plan, period), period_filename(period, name))
+    return file_response(build(period.plan, period), period_filename(period, name))
+
+
+@login_required
+def period_progress_report(request, pk: int):
+    """The progress report (進捗状況報告書) as a Word document HQ edits before sending."""
+    period = access.period_for_reports(request.user, pk)
+    name = period_filename(period, "進捗状況報告書").removesuffix(".xlsx") + ".docx"
+    return file_response(reports.progress_report(period.plan, period), name)
 
 
 @login_required
 def plan_trend(request, plan_id: int):
     plan = access.plan_for_reports(request.user, plan_id)
     periods = access.report_periods(request.user, plan.periods.all())
-    return xlsx_response(
+    return file_response(
         reports.trend_workbook(plan, sorted(periods, key=lambda p: p.sort_key)),
         f"{plan.name}_評価の推移.xlsx",
     )

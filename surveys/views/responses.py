@@ -18,7 +18,7 @@ def refuse(request, message: str, *, back: str):
     )
 
 
-def xlsx_response(data: bytes, filename: str) -> FileResponse:
+def file_response(data: bytes, filename: str) -> FileResponse:
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
 
 

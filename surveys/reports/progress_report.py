@@ -1,0 +1,122 @@
+"""The progress report (進捗状況報告書) the committee receives for a published period,
+as a Word document HQ edits before sending (seed 001's structure).
+
+1. the lead paragraph with the totals: 全43項目（再掲2項目）のうち、3項目が「…」;
+2. 【表1】 each top-level area's counts per grade and its number of items;
+3. 【参考2】 every item rated at the scale's lowest grade, with its status (D),
+   【要因】 (the division's reason) and 【今後の対応】 (A);
+4. the items tagged 新規.
+
+A plan that rates schedule rows counts its items by their one status, in its own
+grades; the lowest is the last grade of its scale.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.shared import Pt
+
+from plans.models import Period
+from plans.models import Plan
+from reformtracker.lib.labels import item_heading
+from reformtracker.lib.labels import period_label
+from surveys.progress import plan_progress
+
+FONT = "ＭＳ 明朝"
+
+
+def _document() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Mm(20))
+    style = document.styles["Normal"]
+    style.font.size = Pt(10.5)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    return document
+
+
+def lead_paragraph(plan: Plan, progress, relisted: int) -> str:
+    totals = progress.items
+    parts = [
+        f"{count}項目が「{grade.label}」"
+        for grade, count in zip(progress.grades, totals.counts, strict=True)
+        if count
+    ]
+    if totals.unrated:
+        parts.append(f"{totals.unrated}項目が未評価")
+    relisted_text = f"（再掲{relisted}項目）" if relisted else ""
+    return (
+        f"全{totals.total}項目{relisted_text}のうち、"
+        + "、".join(parts)
+        + "となっています。"
+    )
+
+
+def progress_report(plan: Plan, period: Period) -> bytes:
+    progress = plan_progress(plan, period)
+    numbered = plan.numbered_items
+    relisted = plan.items.filter(relisted_from__isnull=False).count()
+    lowest = progress.grades[-1] if progress.grades else None
+    document = _document()
+    document.add_heading(
+        f"{plan.name}の{period_label(period)}進捗状況について", level=1
+    )
+    document.add_paragraph(lead_paragraph(plan, progress, relisted), style="Normal")
+
+    document.add_heading("【表1】分野別の進捗状況", level=2)
+    table = document.add_table(rows=1, cols=2 + len(progress.grades))
+    table.style = "Table Grid"
+    header = ["分野", "項目数", *(grade.code for grade in progress.grades)]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for area in progress.top_areas:
+        cells = table.add_row().cells
+        name = f"{area.area.number} {area.area.name}".strip()  # the Japanese report
+        values = [name, str(area.items.total), *map(str, area.items.counts)]
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    cells = table.add_row().cells
+    totals = progress.items
+    for cell, text in zip(
+        cells, ["合計", str(totals.total), *map(str, totals.counts)], strict=True
+    ):
+        cell.text = text
+    legend = "、".join(f"{g.code}：{g.label}" for g in progress.grades)
+    document.add_paragraph(legend)
+
+    # The items as 表1 counts them: sub-items report within their item.
+    rows = [row for area in progress.areas for row in area.rows]
+    behind = [row for row in rows if lowest and row.status == lowest and row.sheet]
+    document.add_page_break()
+    document.add_heading(
+        f"【参考2】「{lowest.label if lowest else ''}」の項目", level=2
+    )
+    if not behind:
+        document.add_paragraph("該当する項目はありません。")
+    for row in behind:
+        document.add_heading(item_heading(row.item, numbered), level=3)
+        for label, text in (
+            ("【状況】", row.sheet.done_text),
+            ("【要因】", row.sheet.division_reason),
+            ("【今後の対応】", row.sheet.next_text),
+        ):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(label).bold = True
+            paragraph.add_run(text or "—")
+
+    new = [row for row in rows if row.item.is_new]
+    document.add_page_break()
+    document.add_heading("新たに取り組む項目（新規）", level=2)
+    if not new:
+        document.add_paragraph("該当する項目はありません。")
+    for row in new:
+        document.add_paragraph(item_heading(row.item, numbered), style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

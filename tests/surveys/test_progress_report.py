@@ -1,0 +1,60 @@
+"""The progress report (進捗状況報告書) as Word: opened with python-docx and read back
+for the seed plan's FY2017 period."""
+
+import io
+
+import docx
+from django.urls import reverse
+
+from plans.models import Period
+
+
+def report_of(client, user, period) -> docx.Document:
+    client.force_login(user)
+    response = client.get(reverse("surveys:progress_report", args=[period.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(".docx")
+    return docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_report_gives_the_totals_the_table_and_the_items_behind(
+    client, committee_member, seed_plan
+):
+    period = seed_plan.periods.get(state=Period.State.PUBLISHED)
+    document = report_of(client, committee_member, period)
+    paragraphs = [p.text for p in document.paragraphs]
+    assert (
+        "全43項目（再掲2項目）のうち、3項目が「予定以上に進捗」、30項目が「予定どおりに進捗」、"
+        "10項目が「予定よりも遅れている」となっています。"
+    ) in paragraphs
+    (table,) = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["分野", "項目数", "S", "A", "B"]
+    assert [row[2:] for row in rows[1:-1]] == [
+        ["1", "4", "2"], ["0", "1", "2"], ["0", "4", "2"], ["1", "9", "4"], ["1", "12", "0"],
+    ]  # fmt: skip
+    assert rows[-1] == ["合計", "43", "3", "30", "10"]
+
+    behind = period.sheets.filter(division_grade__code="B", hq_grade__code="B")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    b_sheets = [
+        s
+        for s in period.sheets.select_related("item", "hq_grade")
+        if s.hq_grade and s.hq_grade.code == "B" and s.item.parent_id is None
+    ]
+    assert len(headings) == len(b_sheets) == 10
+    for sheet in b_sheets:
+        assert f"No.{sheet.item.number} {sheet.item.title}" in headings
+        if sheet.division_reason:
+            assert "【要因】" + sheet.division_reason in paragraphs
+        if sheet.next_text:
+            assert "【今後の対応】" + sheet.next_text in paragraphs
+    assert behind.exists()
+
+
+def test_only_published_periods_reach_the_committee(
+    client, committee_member, open_fy2018
+):
+    client.force_login(committee_member)
+    url = reverse("surveys:progress_report", args=[open_fy2018.pk])
+    assert client.get(url).status_code == 404
