@@ -533,6 +533,7 @@ class BulkReviewForm(forms.Form):
     """HQ's one decision on the sheets ticked in the queue."""
 
     ACCEPT, RETURN = "accept", "return"
+    HIGHLIGHT, UNHIGHLIGHT = "highlight", "unhighlight"
 
     sheets = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Sheets"),
@@ -555,9 +556,14 @@ class BulkReviewForm(forms.Form):
             if period.plan.second_round
             else _("Accept")
         )
-        self.fields["action"].choices = [
+        review = [
             (self.ACCEPT, accept),
             (self.RETURN, _("Return with the note below")),
+        ]
+        self.fields["action"].choices = [
+            *(review if period.is_open else []),
+            (self.HIGHLIGHT, _("Show in the progress report's examples (参考1)")),
+            (self.UNHIGHLIGHT, _("Remove from the progress report's examples")),
         ]
 
     def clean(self):

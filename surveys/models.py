@@ -105,6 +105,11 @@ class SurveySheet(models.Model):
         ),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    highlight = models.BooleanField(
+        _("highlight in the progress report"),
+        default=False,
+        help_text=_("HQ shows the item among the examples that went well (参考1)."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,

@@ -272,6 +272,22 @@ def submit_as_saved(sheets, *, by) -> list[Outcome]:
     return outcomes
 
 
+def set_highlight(sheets, *, on: bool, by) -> list[Outcome]:
+    """HQ marks the sheets as examples for the progress report (参考1), or unmarks them."""
+    outcomes = []
+    for sheet in sheets:
+        sheet.highlight = on
+        sheet._history_user = by
+        sheet.save(update_fields=["highlight"])
+        message = (
+            _("Shown in the progress report's examples.")
+            if on
+            else _("Removed from the progress report's examples.")
+        )
+        outcomes.append(Outcome(sheet, True, message))
+    return outcomes
+
+
 def return_all(sheets, *, by, note: str, site_url: str) -> list[Outcome]:
     """HQ returns each submitted sheet with the same note; each division is mailed."""
     outcomes = []

@@ -3,9 +3,11 @@ as a Word document HQ edits before sending (seed 001's structure).
 
 1. the lead paragraph with the totals: 全43項目（再掲2項目）のうち、3項目が「…」;
 2. 【表1】 each top-level area's counts per grade and its number of items;
-3. 【参考2】 every item rated at the scale's lowest grade, with its status (D),
+3. 【参考1】 the items HQ marked as examples on the queue: overview, the year's plan,
+   the status at the year's end, the indicators against their targets and the reason;
+4. 【参考2】 every item rated at the scale's lowest grade, with its status (D),
    【要因】 (the division's reason) and 【今後の対応】 (A);
-4. the items tagged 新規.
+5. the items tagged 新規.
 
 A plan that rates schedule rows counts its items by their one status, in its own
 grades; the lowest is the last grade of its scale.
@@ -20,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.shared import Pt
 
+from plans.models import IndicatorValue
 from plans.models import Period
 from plans.models import Plan
 from reformtracker.lib.labels import item_heading
@@ -39,6 +42,24 @@ def _document() -> Document:
     style.font.size = Pt(10.5)
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     return document
+
+
+def _labelled(document, label: str, text: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(label).bold = True
+    paragraph.add_run(text or "—")
+
+
+def _actuals(period: Period, items) -> dict[int, list[IndicatorValue]]:
+    """The period's indicator actuals of the items, by item, in the plan's order."""
+    by_item = {}
+    for value in (
+        IndicatorValue.objects.filter(period=period, indicator__item__in=items)
+        .select_related("indicator")
+        .order_by("indicator__order")
+    ):
+        by_item.setdefault(value.indicator.item_id, []).append(value)
+    return by_item
 
 
 def lead_paragraph(plan: Plan, progress, relisted: int) -> str:
@@ -92,6 +113,34 @@ def progress_report(plan: Plan, period: Period) -> bytes:
 
     # The items as 表1 counts them: sub-items report within their item.
     rows = [row for area in progress.areas for row in area.rows]
+    # A re-listed item shares its source's sheet: the example is shown once.
+    highlights = [
+        row
+        for row in rows
+        if row.sheet and row.sheet.highlight and not row.item.relisted_from_id
+    ]
+    document.add_page_break()
+    document.add_heading("【参考1】順調に進んでいる取組の例", level=2)
+    if not highlights:
+        document.add_paragraph("該当する項目はありません。")
+    actuals = _actuals(period, [row.item for row in highlights])
+    for row in highlights:
+        document.add_heading(item_heading(row.item, numbered), level=3)
+        _labelled(document, "【概要】", row.item.purpose)
+        _labelled(document, "【当該年度の計画】", row.sheet.plan_text)
+        _labelled(document, "【年度末の状況】", row.sheet.done_text)
+        for value in actuals.get(row.item.pk, []):
+            indicator = value.indicator
+            target = (
+                f"（目標：{indicator.target_text}）" if indicator.target_text else ""
+            )
+            _labelled(
+                document,
+                f"【指標】{indicator.marker}{indicator.name}：",
+                f"{value.text or '—'}{target}",
+            )
+        _labelled(document, "【成功の要因】", row.sheet.division_reason)
+
     behind = [row for row in rows if lowest and row.status == lowest and row.sheet]
     document.add_page_break()
     document.add_heading(
@@ -101,14 +150,9 @@ def progress_report(plan: Plan, period: Period) -> bytes:
         document.add_paragraph("該当する項目はありません。")
     for row in behind:
         document.add_heading(item_heading(row.item, numbered), level=3)
-        for label, text in (
-            ("【状況】", row.sheet.done_text),
-            ("【要因】", row.sheet.division_reason),
-            ("【今後の対応】", row.sheet.next_text),
-        ):
-            paragraph = document.add_paragraph()
-            paragraph.add_run(label).bold = True
-            paragraph.add_run(text or "—")
+        _labelled(document, "【状況】", row.sheet.done_text)
+        _labelled(document, "【要因】", row.sheet.division_reason)
+        _labelled(document, "【今後の対応】", row.sheet.next_text)
 
     new = [row for row in rows if row.item.is_new]
     document.add_page_break()

@@ -45,6 +45,7 @@ from surveys.workflow import publish_pending
 from surveys.workflow import publish_period
 from surveys.workflow import remind_division
 from surveys.workflow import return_all
+from surveys.workflow import set_highlight
 
 # /surveys/plans/<plan_id>/periods/new/
 
@@ -114,7 +115,7 @@ def period_queue(request, pk: int):
             "missing": _missing_with_reminders(period) if period.is_open else [],
             "pending": publish_pending(period) if period.is_open else 0,
             "cancellable": period.is_open and not cancel_refusal(period),
-            "bulk": BulkReviewForm(period=period) if period.is_open else None,
+            "bulk": BulkReviewForm(period=period),
             "query": queue_query(request.GET),
             "kept_filters": [
                 (k, request.GET[k]) for k in QUEUE_FILTERS if request.GET.get(k)
@@ -152,7 +153,11 @@ def period_bulk(request, pk: int):
             status=400,
         )
     sheets = form.cleaned_data["sheets"]
-    if form.cleaned_data["action"] == BulkReviewForm.ACCEPT:
+    action = form.cleaned_data["action"]
+    if action in (BulkReviewForm.HIGHLIGHT, BulkReviewForm.UNHIGHLIGHT):
+        on = action == BulkReviewForm.HIGHLIGHT
+        outcomes = set_highlight(sheets, on=on, by=request.user)
+    elif action == BulkReviewForm.ACCEPT:
         outcomes = accept_as_prefilled(sheets, by=request.user)
     else:
         outcomes = return_all(

@@ -9,6 +9,19 @@ from django.urls import reverse
 from plans.models import Period
 
 
+def section_headings(document, start: str, end: str) -> list[str]:
+    """The item headings between the section heading starting `start` and `end`'s."""
+    inside, found = False, []
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "Heading 2":
+            inside = paragraph.text.startswith(start) or (
+                inside and not paragraph.text.startswith(end)
+            )
+        elif inside and paragraph.style.name == "Heading 3":
+            found.append(paragraph.text)
+    return found
+
+
 def report_of(client, user, period) -> docx.Document:
     client.force_login(user)
     response = client.get(reverse("surveys:progress_report", args=[period.pk]))
@@ -36,7 +49,7 @@ def test_the_report_gives_the_totals_the_table_and_the_items_behind(
     assert rows[-1] == ["合計", "43", "3", "30", "10"]
 
     behind = period.sheets.filter(division_grade__code="B", hq_grade__code="B")
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    headings = section_headings(document, "【参考2】", "新たに")
     b_sheets = [
         s
         for s in period.sheets.select_related("item", "hq_grade")
@@ -58,3 +71,40 @@ def test_only_published_periods_reach_the_committee(
     client.force_login(committee_member)
     url = reverse("surveys:progress_report", args=[open_fy2018.pk])
     assert client.get(url).status_code == 404
+
+
+def test_hq_marks_examples_on_the_queue_and_the_report_shows_them(
+    client, hq_officer, seed_plan
+):
+    period = seed_plan.periods.get(state=Period.State.PUBLISHED)
+    chosen = list(
+        period.sheets.filter(hq_grade__code="S", item__parent=None).order_by(
+            "item__order"
+        )
+    )[:2]
+    client.force_login(hq_officer)
+    response = client.post(
+        reverse("surveys:period_bulk", args=[period.pk]),
+        {"sheets": [s.pk for s in chosen], "action": "highlight"},
+    )
+    assert response.status_code == 200
+    queue = client.get(reverse("surveys:queue", args=[period.pk])).content.decode()
+    assert queue.count("highlight-tag") == 2
+    document = report_of(client, hq_officer, period)
+    assert section_headings(document, "【参考1】", "【参考2】") == [
+        f"No.{s.item.number} {s.item.title}" for s in chosen
+    ]
+    paragraphs = [p.text for p in document.paragraphs]
+    for sheet in chosen:
+        assert "【年度末の状況】" + (sheet.done_text or "—") in paragraphs
+        for value in sheet.item.indicators.all():
+            assert any(
+                p.startswith(f"【指標】{value.marker}{value.name}：")
+                for p in paragraphs
+            )
+    # Accepting or returning is not offered once published; a bad action is refused.
+    bad = client.post(
+        reverse("surveys:period_bulk", args=[period.pk]),
+        {"sheets": [chosen[0].pk], "action": "accept"},
+    )
+    assert bad.status_code == 400
