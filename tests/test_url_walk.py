@@ -203,6 +203,8 @@ URLS = [
     ("surveys:report", ("published_period", "no_such_report"), NOT_FOUND),
     ("surveys:progress_report", ("open_period",), HQ_BEFORE_PUBLISHING),
     ("surveys:progress_report", ("published_period",), HQ_AND_COMMITTEE),
+    ("surveys:reports_zip", ("open_period",), HQ_BEFORE_PUBLISHING),
+    ("surveys:reports_zip", ("published_period",), HQ_AND_COMMITTEE),
     (
         "surveys:period_workbook",
         ("open_period",),

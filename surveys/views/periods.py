@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -301,12 +303,34 @@ def period_report(request, pk: int, kind: str):
     return file_response(build(period.plan, period), period_filename(period, name))
 
 
+def _progress_report_file(period: Period) -> tuple[str, bytes]:
+    name = period_filename(period, "進捗状況報告書").removesuffix(".xlsx") + ".docx"
+    return name, reports.progress_report(period.plan, period)
+
+
 @login_required
 def period_progress_report(request, pk: int):
     """The progress report (進捗状況報告書) as a Word document HQ edits before sending."""
     period = access.period_for_reports(request.user, pk)
-    name = period_filename(period, "進捗状況報告書").removesuffix(".xlsx") + ".docx"
-    return file_response(reports.progress_report(period.plan, period), name)
+    name, data = _progress_report_file(period)
+    return file_response(data, name)
+
+
+@login_required
+def period_reports_zip(request, pk: int):
+    """Every report of the period in one ZIP, for the committee's papers."""
+    period = access.period_for_reports(request.user, pk)
+    files = [
+        (period_filename(period, name), build(period.plan, period))
+        for build, name in REPORTS.values()
+    ]
+    files.append(_progress_report_file(period))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    name = period_filename(period, "報告書一式").removesuffix(".xlsx") + ".zip"
+    return file_response(buffer.getvalue(), name)
 
 
 @login_required

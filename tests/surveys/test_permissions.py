@@ -71,6 +71,8 @@ MATRIX = [
     ("divergence", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("progress_report", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("reports_zip", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("reports_zip", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("progress_report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),
     ("period_workbook", "get", "open", [302, 200, 200, 200, 403, 200]),

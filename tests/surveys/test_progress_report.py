@@ -2,8 +2,10 @@
 for the seed plan's FY2017 period."""
 
 import io
+import zipfile
 
 import docx
+import openpyxl
 from django.urls import reverse
 
 from plans.models import Period
@@ -108,3 +110,22 @@ def test_hq_marks_examples_on_the_queue_and_the_report_shows_them(
         {"sheets": [chosen[0].pk], "action": "accept"},
     )
     assert bad.status_code == 400
+
+
+def test_every_report_of_a_period_comes_in_one_zip(client, committee_member, seed_plan):
+    period = seed_plan.periods.get(state=Period.State.PUBLISHED)
+    client.force_login(committee_member)
+    response = client.get(reverse("surveys:reports_zip", args=[period.pk]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert len(names) == 4
+    assert {name.rsplit("_", 1)[-1] for name in names} == {
+        "評価一覧.xlsx", "分野別評価.xlsx", "調査票.xlsx", "進捗状況報告書.docx",
+    }  # fmt: skip
+    for name in names:
+        data = io.BytesIO(archive.read(name))
+        if name.endswith(".docx"):
+            assert "全43項目" in docx.Document(data).paragraphs[1].text
+        else:
+            assert openpyxl.load_workbook(data, read_only=True).sheetnames
