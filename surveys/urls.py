@@ -31,6 +31,7 @@ period_urls = [
     ),
     path("bulk/", periods.period_bulk, name="period_bulk"),
     path("divergence/", periods.period_divergence, name="divergence"),
+    path("reading/", periods.period_reading, name="reading"),
     path("remind/<int:division_id>/", periods.period_remind, name="remind"),
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
     path("reports.zip", periods.period_reports_zip, name="reports_zip"),

@@ -269,6 +269,21 @@ def period_step(request, pk: int, step: PeriodStep):
     return redirect(then)
 
 
+# /surveys/periods/<pk>/reading/
+
+
+@login_required
+def period_reading(request, pk: int):
+    """The committee's reading list: the period's sheets in the plan's order."""
+    period = access.period_for_reports(request.user, pk)
+    sheets = with_statuses(
+        period.sheets.for_queue().order_by("item__order"), period.plan
+    )
+    return render(
+        request, "surveys/period_reading.html", {"period": period, "sheets": sheets}
+    )
+
+
 # /surveys/periods/<pk>/divergence/
 
 

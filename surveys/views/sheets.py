@@ -35,9 +35,26 @@ def sheet_detail(request, pk: int):
     return render_sheet(request, access.sheet_for(request.user, pk))
 
 
+def _reading_nav(sheet: SurveySheet) -> dict:
+    """For the committee: the reading list, and the sheets before and after this one."""
+    order = sheet.period.sheets.order_by("item__order").values_list("pk", flat=True)
+    before = order.filter(item__order__lt=sheet.item.order).last()
+    after = order.filter(item__order__gt=sheet.item.order).first()
+    return {
+        "queue": reverse("surveys:reading", args=[sheet.period_id]),
+        "previous": reverse("surveys:sheet", args=[before]) if before else None,
+        "next": reverse("surveys:sheet", args=[after]) if after else None,
+        "reading": True,
+    }
+
+
 def _queue_nav(request, sheet: SurveySheet) -> dict | None:
-    """For HQ: the queue with its filters kept, and the next sheet in it after this one."""
-    if not access.is_hq(request.user, sheet.period.plan.city_id):
+    """For HQ: the queue with its filters kept, and the next sheet in it after this one;
+    for the committee, the reading list of a published period."""
+    city = sheet.period.plan.city_id
+    if not access.is_hq(request.user, city):
+        if sheet.period.is_published and access.is_committee(request.user, city):
+            return _reading_nav(sheet)
         return None
     params = request.POST if request.method == "POST" else request.GET
     query = queue_query(params)
