@@ -54,10 +54,19 @@ def division_fields(plan) -> list[str]:
     return names
 
 
+class TextField(forms.CharField):
+    """A sheet's text, its line breaks stored as LF whatever the browser sent
+    (CRLF), so that every export and comparison sees the same text."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _text_field(label: str, **kwargs) -> forms.CharField:
     # What a division writes is the plan's record, in Japanese.
     kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "lang": "ja"}))
-    return forms.CharField(label=label, required=False, max_length=TEXT_LIMIT, **kwargs)
+    return TextField(label=label, required=False, max_length=TEXT_LIMIT, **kwargs)
 
 
 def grade_label(grade: Grade) -> str:

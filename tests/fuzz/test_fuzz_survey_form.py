@@ -282,8 +282,9 @@ def last(raw):
 
 
 def clean_text(raw, limit: int) -> tuple[str, set[str]]:
-    """A CharField(strip=True, max_length=limit, required=False)."""
-    value = (last(raw) or "").strip()
+    """A CharField(strip=True, max_length=limit, required=False) whose line
+    breaks are stored as LF."""
+    value = (last(raw) or "").strip().replace("\r\n", "\n").replace("\r", "\n")
     codes = set()
     if len(value) > limit:
         codes.add("max_length")
