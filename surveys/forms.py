@@ -571,7 +571,10 @@ class BulkReviewForm(forms.Form):
         ]
         self.fields["action"].choices = [
             *(review if period.is_open else []),
-            (self.HIGHLIGHT, _("Show in the progress report's examples (参考1)")),
+            (
+                self.HIGHLIGHT,
+                _("Show among the progress report's examples (Reference 1)"),
+            ),
             (self.UNHIGHLIGHT, _("Remove from the progress report's examples")),
         ]
 
