@@ -35,6 +35,7 @@ period_urls = [
     path("remind/<int:division_id>/", periods.period_remind, name="remind"),
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
     path("reports.zip", periods.period_reports_zip, name="reports_zip"),
+    path("reports/progress/", periods.period_progress_print, name="progress_print"),
     path(
         "reports/progress.docx",
         periods.period_progress_report,

@@ -204,6 +204,8 @@ URLS = [
     ("surveys:progress_report", ("open_period",), HQ_BEFORE_PUBLISHING),
     ("surveys:progress_report", ("published_period",), HQ_AND_COMMITTEE),
     ("surveys:reports_zip", ("open_period",), HQ_BEFORE_PUBLISHING),
+    ("surveys:progress_print", ("open_period",), HQ_BEFORE_PUBLISHING),
+    ("surveys:progress_print", ("published_period",), HQ_AND_COMMITTEE),
     ("surveys:reading", ("open_period",), HQ_BEFORE_PUBLISHING),
     ("surveys:reading", ("published_period",), HQ_AND_COMMITTEE),
     ("surveys:reports_zip", ("published_period",), HQ_AND_COMMITTEE),

@@ -11,6 +11,7 @@ The cells they share are written by cells.
 
 from surveys.reports.counts import counts_workbook
 from surveys.reports.progress_report import progress_report
+from surveys.reports.progress_report import progress_report_content
 from surveys.reports.sheets import PDCA_HEADERS
 from surveys.reports.sheets import SHEET_COLUMNS
 from surveys.reports.sheets import rating_label
@@ -28,6 +29,7 @@ __all__ = [
     "SUMMARY_HEADERS",
     "counts_workbook",
     "progress_report",
+    "progress_report_content",
     "rating_label",
     "sheet_names",
     "sheets_for_workbook",

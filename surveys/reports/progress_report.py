@@ -1,5 +1,6 @@
-"""The progress report (進捗状況報告書) the committee receives for a published period,
-as a Word document HQ edits before sending (seed 001's structure).
+"""The progress report (進捗状況報告書) the committee receives for a published period
+(seed 001's structure), as a Word document HQ edits before sending and as a page
+to print on A4.
 
 1. the lead paragraph with the totals: 全43項目（再掲2項目）のうち、3項目が「…」;
 2. 【表1】 each top-level area's counts per grade and its number of items;
@@ -9,13 +10,15 @@ as a Word document HQ edits before sending (seed 001's structure).
    【要因】 (the division's reason) and 【今後の対応】 (A);
 5. the items tagged 新規.
 
-A plan that rates schedule rows counts its items by their one status, in its own
-grades; the lowest is the last grade of its scale.
+`progress_report_content` decides what the report says; the writers only lay it
+out. A plan that rates schedule rows counts its items by their one status, in its
+own grades; the lowest is the last grade of its scale.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -30,24 +33,31 @@ from reformtracker.lib.labels import period_label
 from surveys.progress import plan_progress
 
 FONT = "ＭＳ 明朝"
+NONE = "該当する項目はありません。"
 
 
-def _document() -> Document:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Mm(20))
-    style = document.styles["Normal"]
-    style.font.size = Pt(10.5)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    return document
+@dataclass
+class Entry:
+    """An item in a section: its heading and its labelled texts."""
+
+    heading: str
+    lines: list[tuple[str, str]]
 
 
-def _labelled(document, label: str, text: str) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.add_run(label).bold = True
-    paragraph.add_run(text or "—")
+@dataclass
+class Section:
+    title: str
+    entries: list[Entry]
+    bullets: bool = False
+
+
+@dataclass
+class ProgressReport:
+    title: str
+    lead: str
+    table: list[list[str]]  # the header row, a row per area, the totals
+    legend: str
+    sections: list[Section]
 
 
 def _actuals(period: Period, items) -> dict[int, list[IndicatorValue]]:
@@ -62,7 +72,7 @@ def _actuals(period: Period, items) -> dict[int, list[IndicatorValue]]:
     return by_item
 
 
-def lead_paragraph(plan: Plan, progress, relisted: int) -> str:
+def lead_paragraph(progress, relisted: int) -> str:
     totals = progress.items
     parts = [
         f"{count}項目が「{grade.label}」"
@@ -79,88 +89,129 @@ def lead_paragraph(plan: Plan, progress, relisted: int) -> str:
     )
 
 
-def progress_report(plan: Plan, period: Period) -> bytes:
+def _example(row, numbered: bool, actuals: list[IndicatorValue]) -> Entry:
+    lines = [
+        ("【概要】", row.item.purpose),
+        ("【当該年度の計画】", row.sheet.plan_text),
+        ("【年度末の状況】", row.sheet.done_text),
+    ]
+    for value in actuals:
+        indicator = value.indicator
+        target = f"（目標：{indicator.target_text}）" if indicator.target_text else ""
+        lines.append(
+            (
+                f"【指標】{indicator.marker}{indicator.name}：",
+                f"{value.text or '—'}{target}",
+            )
+        )
+    lines.append(("【成功の要因】", row.sheet.division_reason))
+    return Entry(item_heading(row.item, numbered), lines)
+
+
+def progress_report_content(plan: Plan, period: Period) -> ProgressReport:
     progress = plan_progress(plan, period)
     numbered = plan.numbered_items
     relisted = plan.items.filter(relisted_from__isnull=False).count()
     lowest = progress.grades[-1] if progress.grades else None
-    document = _document()
-    document.add_heading(
-        f"{plan.name}の{period_label(period)}進捗状況について", level=1
-    )
-    document.add_paragraph(lead_paragraph(plan, progress, relisted), style="Normal")
-
-    document.add_heading("【表1】分野別の進捗状況", level=2)
-    table = document.add_table(rows=1, cols=2 + len(progress.grades))
-    table.style = "Table Grid"
-    header = ["分野", "項目数", *(grade.code for grade in progress.grades)]
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for area in progress.top_areas:
-        cells = table.add_row().cells
-        name = f"{area.area.number} {area.area.name}".strip()  # the Japanese report
-        values = [name, str(area.items.total), *map(str, area.items.counts)]
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
-    cells = table.add_row().cells
     totals = progress.items
-    for cell, text in zip(
-        cells, ["合計", str(totals.total), *map(str, totals.counts)], strict=True
-    ):
-        cell.text = text
-    legend = "、".join(f"{g.code}：{g.label}" for g in progress.grades)
-    document.add_paragraph(legend)
-
+    table = [
+        ["分野", "項目数", *(grade.code for grade in progress.grades)],
+        *(
+            [
+                f"{area.area.number} {area.area.name}".strip(),  # the Japanese report
+                str(area.items.total),
+                *map(str, area.items.counts),
+            ]
+            for area in progress.top_areas
+        ),
+        ["合計", str(totals.total), *map(str, totals.counts)],
+    ]
     # The items as 表1 counts them: sub-items report within their item.
     rows = [row for area in progress.areas for row in area.rows]
-    # A re-listed item shares its source's sheet: the example is shown once.
+    # A re-listed item shares its source's sheet: an example is shown once.
     highlights = [
         row
         for row in rows
         if row.sheet and row.sheet.highlight and not row.item.relisted_from_id
     ]
-    document.add_page_break()
-    document.add_heading("【参考1】順調に進んでいる取組の例", level=2)
-    if not highlights:
-        document.add_paragraph("該当する項目はありません。")
     actuals = _actuals(period, [row.item for row in highlights])
-    for row in highlights:
-        document.add_heading(item_heading(row.item, numbered), level=3)
-        _labelled(document, "【概要】", row.item.purpose)
-        _labelled(document, "【当該年度の計画】", row.sheet.plan_text)
-        _labelled(document, "【年度末の状況】", row.sheet.done_text)
-        for value in actuals.get(row.item.pk, []):
-            indicator = value.indicator
-            target = (
-                f"（目標：{indicator.target_text}）" if indicator.target_text else ""
-            )
-            _labelled(
-                document,
-                f"【指標】{indicator.marker}{indicator.name}：",
-                f"{value.text or '—'}{target}",
-            )
-        _labelled(document, "【成功の要因】", row.sheet.division_reason)
-
     behind = [row for row in rows if lowest and row.status == lowest and row.sheet]
-    document.add_page_break()
-    document.add_heading(
-        f"【参考2】「{lowest.label if lowest else ''}」の項目", level=2
+    return ProgressReport(
+        title=f"{plan.name}の{period_label(period)}進捗状況について",
+        lead=lead_paragraph(progress, relisted),
+        table=table,
+        legend="、".join(f"{g.code}：{g.label}" for g in progress.grades),
+        sections=[
+            Section(
+                "【参考1】順調に進んでいる取組の例",
+                [_example(r, numbered, actuals.get(r.item.pk, [])) for r in highlights],
+            ),
+            Section(
+                f"【参考2】「{lowest.label if lowest else ''}」の項目",
+                [
+                    Entry(
+                        item_heading(row.item, numbered),
+                        [
+                            ("【状況】", row.sheet.done_text),
+                            ("【要因】", row.sheet.division_reason),
+                            ("【今後の対応】", row.sheet.next_text),
+                        ],
+                    )
+                    for row in behind
+                ],
+            ),
+            Section(
+                "新たに取り組む項目（新規）",
+                [
+                    Entry(item_heading(r.item, numbered), [])
+                    for r in rows
+                    if r.item.is_new
+                ],
+                bullets=True,
+            ),
+        ],
     )
-    if not behind:
-        document.add_paragraph("該当する項目はありません。")
-    for row in behind:
-        document.add_heading(item_heading(row.item, numbered), level=3)
-        _labelled(document, "【状況】", row.sheet.done_text)
-        _labelled(document, "【要因】", row.sheet.division_reason)
-        _labelled(document, "【今後の対応】", row.sheet.next_text)
 
-    new = [row for row in rows if row.item.is_new]
-    document.add_page_break()
-    document.add_heading("新たに取り組む項目（新規）", level=2)
-    if not new:
-        document.add_paragraph("該当する項目はありません。")
-    for row in new:
-        document.add_paragraph(item_heading(row.item, numbered), style="List Bullet")
+
+def _document() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Mm(20))
+    style = document.styles["Normal"]
+    style.font.size = Pt(10.5)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    return document
+
+
+def progress_report(plan: Plan, period: Period) -> bytes:
+    """The report as a Word document: a page per section after the first."""
+    report = progress_report_content(plan, period)
+    document = _document()
+    document.add_heading(report.title, level=1)
+    document.add_paragraph(report.lead)
+    document.add_heading("【表1】分野別の進捗状況", level=2)
+    table = document.add_table(rows=0, cols=len(report.table[0]))
+    table.style = "Table Grid"
+    for values in report.table:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    document.add_paragraph(report.legend)
+    for section in report.sections:
+        document.add_page_break()
+        document.add_heading(section.title, level=2)
+        if not section.entries:
+            document.add_paragraph(NONE)
+        for entry in section.entries:
+            if section.bullets:
+                document.add_paragraph(entry.heading, style="List Bullet")
+                continue
+            document.add_heading(entry.heading, level=3)
+            for label, text in entry.lines:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(label).bold = True
+                paragraph.add_run(text or "—")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -332,6 +332,20 @@ def period_progress_report(request, pk: int):
 
 
 @login_required
+def period_progress_print(request, pk: int):
+    """The progress report as a page to print on A4, a page per section."""
+    period = access.period_for_reports(request.user, pk)
+    return render(
+        request,
+        "surveys/progress_report.html",
+        {
+            "period": period,
+            "report": reports.progress_report_content(period.plan, period),
+        },
+    )
+
+
+@login_required
 def period_reports_zip(request, pk: int):
     """Every report of the period in one ZIP, for the committee's papers."""
     period = access.period_for_reports(request.user, pk)

@@ -72,6 +72,7 @@ MATRIX = [
     ("report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("progress_report", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("reports_zip", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("progress_print", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("reading", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("reading", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("reports_zip", "get", "published_period", [302, 403, 403, 200, 200, 200]),
