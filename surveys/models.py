@@ -456,7 +456,7 @@ class Contribution(models.Model):
 
     sheet = models.ForeignKey(
         SurveySheet,
-        models.CASCADE,
+        models.PROTECT,
         related_name="contributions",
         verbose_name=_("survey sheet"),
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -139,7 +140,12 @@ def cancel_refusal(period: Period) -> str | None:
     """Why the period can no longer be cancelled, if it cannot."""
     if not period.is_open:
         return _("A published period cannot be cancelled.")
-    saved = period.sheets.exclude(version=1, state=SurveySheet.State.DRAFT).count()
+    # A sheet counts as saved once its division saved it, or another division
+    # wrote its part for it.
+    written = ~Q(version=1, state=SurveySheet.State.DRAFT) | Q(
+        contributions__isnull=False
+    )
+    saved = period.sheets.filter(written).distinct().count()
     if saved:
         return _(
             "%(count)d sheets have already been saved; the period can no longer be cancelled."

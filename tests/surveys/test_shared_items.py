@@ -102,3 +102,14 @@ def test_the_lead_is_the_first_division_that_is_not_collective(own_sheet):
     sheet = type(own_sheet).objects.get(pk=own_sheet.pk)
     assert sheet.item.division_list[0] == collective
     assert sheet.lead_division.name == "市民協働・男女参画推進課"
+
+
+def test_a_period_with_a_divisions_part_written_cannot_be_cancelled(
+    client, seisaku_staff, hq_officer, own_sheet
+):
+    own_sheet.contribute(by=seisaku_staff, text="政策課の記載")
+    client.force_login(hq_officer)
+    response = client.post(reverse("surveys:period_cancel", args=[own_sheet.period_id]))
+    assert response.status_code == 409
+    assert Contribution.objects.get().text == "政策課の記載"
+    assert own_sheet.period.sheets.count() == 58
