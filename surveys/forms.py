@@ -300,6 +300,17 @@ class SheetForm(forms.Form):
         data = {name: value for name, value in data.items() if value is not None}
         return cls(data, sheet=sheet, indicator_values=values)
 
+    def fill(self, by) -> None:
+        """Save the valid form to its sheet (SurveySheet.fill decides what is allowed)."""
+        self.sheet.fill(
+            by=by,
+            version=self.cleaned_data["version"],
+            fields=self.sheet_fields(),
+            actuals=self.actuals(),
+            statuses=self.statuses(),
+            submit=self.submitting,
+        )
+
     def sheet_fields_names(self) -> list[str]:
         """The sheet's own fields this form edits."""
         return division_fields(self.sheet.period.plan)

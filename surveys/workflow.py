@@ -259,14 +259,7 @@ def submit_as_saved(sheets, *, by) -> list[Outcome]:
             outcomes.append(Outcome(sheet, False, " ".join(problems)))
             continue
         try:
-            sheet.fill(
-                by=by,
-                version=form.cleaned_data["version"],
-                fields=form.sheet_fields(),
-                actuals=form.actuals(),
-                statuses=form.statuses(),
-                submit=True,
-            )
+            form.fill(by)
         except Refused as error:
             outcomes.append(Outcome(sheet, False, error.message))
             continue

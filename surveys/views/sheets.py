@@ -136,14 +136,7 @@ def sheet_edit(request, pk: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            sheet.fill(
-                by=request.user,
-                version=form.cleaned_data["version"],
-                fields=form.sheet_fields(),
-                actuals=form.actuals(),
-                statuses=form.statuses(),
-                submit=form.submitting,
-            )
+            form.fill(request.user)
         except Refused as error:
             return refuse(request, error.message, back=sheet.get_absolute_url())
         except Conflict as error:
