@@ -86,10 +86,15 @@ def create_demo_users() -> list[tuple[str, str]]:
 
 
 def open_demo_period(plan: Plan) -> Period | None:
-    """Open the period after the plan's latest one, unless one is open already."""
-    if plan.periods.filter(state=Period.State.OPEN).exists():
+    """Open the period after the plan's latest one, unless one is open already.
+
+    A plan with no period yet (the 4th plan of seed 002, which has no
+    divisions) is left for HQ to open.
+    """
+    periods = list(plan.periods.all())
+    if not periods or any(p.is_open for p in periods):
         return None
-    latest = max(plan.periods.all(), key=lambda p: p.sort_key)
+    latest = max(periods, key=lambda p: p.sort_key)
     fiscal_year, half = (
         (latest.fiscal_year, Period.Half.SECOND)
         if latest.half == Period.Half.FIRST

@@ -264,6 +264,74 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
 
 
 @dataclass
+class PlanRating:
+    """An item's ratings in one published period of its plan.
+
+    `division` is the division's rating, or the item's status when the plan
+    rates schedule rows; `hq` is HQ's rating.
+    """
+
+    period: Period
+    division: Grade | None
+    hq: Grade | None
+
+
+@dataclass
+class LineageStep:
+    """An item of a lineage with its ratings in its plan's published periods.
+
+    `hq_round` is False when its plan has no HQ rating to show: no second
+    round, or a status per schedule row.
+    """
+
+    item: Item
+    ratings: list[PlanRating]
+    hq_round: bool
+
+
+def lineage_ratings(lineage: list[Item]) -> list[LineageStep]:
+    """Each item of the lineage with its published ratings, oldest period first.
+
+    One query for the sheets of every item, however many plans the lineage
+    spans (and one for schedule statuses if one of them rates rows). A
+    re-listed item shows its source's sheets, as on its own page.
+    """
+    if len(lineage) < 2:
+        return []
+    sheets = SurveySheet.objects.filter(
+        item__in={item.sheet_item_id for item in lineage},
+        period__in=Period.objects.filter(
+            plan__in={item.plan_id for item in lineage}
+        ).published(),
+    ).select_related("period", "division_grade", "hq_grade")
+    row_plan = next((i.plan for i in lineage if i.plan.rates_schedule_rows), None)
+    if row_plan is not None:
+        sheets = with_statuses(sheets, row_plan)
+    by_item: dict[int, list[SurveySheet]] = {}
+    for sheet in sheets:
+        by_item.setdefault(sheet.item_id, []).append(sheet)
+    steps = []
+    for item in lineage:
+        plan = item.plan
+        found = sorted(
+            by_item.get(item.sheet_item_id, []), key=lambda s: s.period.sort_key
+        )
+        ratings = [
+            PlanRating(
+                period=sheet.period,
+                division=item_status(plan, sheet)
+                if plan.rates_schedule_rows
+                else sheet.division_grade,
+                hq=sheet.hq_grade,
+            )
+            for sheet in found
+        ]
+        hq_round = plan.second_round and not plan.rates_schedule_rows
+        steps.append(LineageStep(item, ratings, hq_round))
+    return steps
+
+
+@dataclass
 class ItemReport:
     item: Item
     source: Item
@@ -275,6 +343,20 @@ class ItemReport:
     relistings: list[Item]
     divisions: list
     lineage: list[Item]
+    across_plans: list[LineageStep]
+
+    @property
+    def other_grades(self) -> list[Grade]:
+        """Grades of other scales that the lineage shows, for their colours."""
+        own = self.item.plan.rating_scale_id
+        found = {
+            grade.pk: grade
+            for step in self.across_plans
+            for rating in step.ratings
+            for grade in (rating.division, rating.hq)
+            if grade is not None and grade.scale_id != own
+        }
+        return list(found.values())
 
 
 def item_report(item: Item) -> ItemReport:
@@ -283,6 +365,7 @@ def item_report(item: Item) -> ItemReport:
     A re-listed item shows its source's indicators, schedule and sheets.
     """
     source = item.relisted_from or item
+    lineage = item.lineage()
     periods = published_periods(item.plan)
     published = [p.pk for p in periods]
     sheets = list(
@@ -341,5 +424,6 @@ def item_report(item: Item) -> ItemReport:
         divisions=[
             link.division for link in item.division_links.select_related("division")
         ],
-        lineage=item.lineage(),
+        lineage=lineage,
+        across_plans=lineage_ratings(lineage),
     )

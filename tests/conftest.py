@@ -21,6 +21,7 @@ from surveys.seed import CITY
 from surveys.seed import CITY_SLUG
 from surveys.seed import PLAN_NAME
 from surveys.seed import load_seed
+from surveys.seed_next import load_next_plan
 from surveys.workflow import open_period
 from tests.factories import make_city
 
@@ -82,6 +83,17 @@ def seed_plan(db):
         create_reference_data()
         plan = load_seed()
     return plan
+
+
+@pytest.fixture
+def next_plan(seed_plan):
+    """Kodaira's 4th plan (seed 002), loaded in the test's own transaction.
+
+    Not part of the session's seed: tests that count plans find the 3rd alone.
+    Its items continue the 3rd plan's as fixtures/kodaira-lineage-3rd-to-4th.json
+    says; it has no periods yet.
+    """
+    return load_next_plan()
 
 
 def rename_division_in_admin(client, division: Division, name: str):

@@ -268,18 +268,43 @@ class Item(models.Model):
             )
 
     def lineage(self) -> list[Item]:
-        """The item across plans, oldest first: its forebears, itself, its successors."""
-        earlier = []
-        current = self
-        while current.carried_from_id:
-            current = Item.objects.select_related("plan").get(
-                pk=current.carried_from_id
-            )
-            earlier.append(current)
-        later = list(
-            self.carried_to.select_related("plan").order_by("plan__first_fiscal_year")
+        """The item across plans, oldest first: its forebears, itself, its successors.
+
+        Successors of its successors too, by their plans' first year. Two
+        queries however long the lineage: the links between the city's items,
+        then the items with their plans (and cities, for their addresses).
+        Plans follow plans of their own city, so only its links are read.
+        """
+        links = dict(
+            Item.objects.filter(
+                plan__city_id=self.plan.city_id, carried_from__isnull=False
+            ).values_list("pk", "carried_from_id")
         )
-        return [*reversed(earlier), self, *later]
+        seen = {self.pk}
+        earlier = []
+        current = self.carried_from_id
+        while current is not None and current not in seen:  # a loop ends it
+            seen.add(current)
+            earlier.append(current)
+            current = links.get(current)
+        carried_to: dict[int, list[int]] = {}
+        for pk, from_pk in links.items():
+            carried_to.setdefault(from_pk, []).append(pk)
+        later, pending = [], [self.pk]
+        while pending:
+            for pk in carried_to.get(pending.pop(), []):
+                if pk not in seen:
+                    seen.add(pk)
+                    later.append(pk)
+                    pending.append(pk)
+        if not earlier and not later:
+            return [self]
+        items = Item.objects.select_related("plan__city").in_bulk([*earlier, *later])
+        successors = sorted(
+            (items[pk] for pk in later),
+            key=lambda item: (item.plan.first_fiscal_year, item.plan_id, item.order),
+        )
+        return [*(items[pk] for pk in reversed(earlier)), self, *successors]
 
     @property
     def has_ended(self) -> bool:
