@@ -21,6 +21,7 @@ from public import opendata
 from public.search import PlanSearchForm
 from surveys import access
 from surveys.models import Correction
+from surveys.models import Opinion
 from surveys.progress import item_report
 from surveys.progress import plan_progress
 from surveys.progress import published_periods
@@ -95,6 +96,7 @@ def plan_page(request, plan: Plan) -> dict:
         "trend": trend,
         "trend_chart": charts.trend_chart(progress, trend) if trend else None,
         "can_read_reports": access.reads_reports(request.user, plan.city_id),
+        "opinions": _public_opinions(period__plan=plan, item=None),
     }
 
 
@@ -111,7 +113,21 @@ def item_detail(request, city: str, plan_id: int, number: str):
     return render(
         request,
         "public/item_detail.html",
-        {"report": report, "chart": charts.item_chart(report)},
+        {
+            "report": report,
+            "chart": charts.item_chart(report),
+            "opinions": _public_opinions(item=report.source),
+        },
+    )
+
+
+def _public_opinions(**where) -> list[Opinion]:
+    """The committee opinions HQ made public, of published periods, oldest first."""
+    return list(
+        Opinion.objects.public()
+        .filter(**where)
+        .select_related("period", "action_period")
+        .order_by("period__fiscal_year", "period__half", "written_at", "pk")
     )
 
 

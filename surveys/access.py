@@ -392,3 +392,79 @@ def period_to_upload(user, pk: int) -> Period:
             _("Only HQ and the divisions with sheets in this period can upload them.")
         )
     return period
+
+
+# Committee opinions (委員会意見): the committee writes them on published
+# periods, HQ answers, the division HQ assigns reports; each sees them.
+
+
+def may_see_opinion(user, opinion: models.Opinion) -> bool:
+    return reads_reports(user, opinion.city_id) or (
+        opinion.division_id is not None and opinion.division_id in division_ids(user)
+    )
+
+
+def may_write_opinion(user, period: Period) -> bool:
+    return period.is_published and is_committee(user, period.plan.city_id)
+
+
+def may_answer(user, opinion: models.Opinion) -> bool:
+    return is_hq(user, opinion.city_id)
+
+
+def may_report(user, opinion: models.Opinion) -> bool:
+    """The assigned division, while the next period is open."""
+    return (
+        opinion.division_id is not None
+        and opinion.division_id in division_ids(user)
+        and opinion.report_period() is not None
+    )
+
+
+def opinion_for(user, pk: int) -> models.Opinion:
+    """The opinion for HQ, the committee and the assigned division; 404 for others."""
+    opinion = get_object_or_404(
+        models.Opinion.objects.select_related(
+            "period__plan__city",
+            "item__plan",
+            "division",
+            "author",
+            "action_period",
+        ),
+        pk=pk,
+    )
+    if not may_see_opinion(user, opinion):
+        raise Http404
+    return opinion
+
+
+def opinion_to_answer(user, pk: int) -> models.Opinion:
+    opinion = opinion_for(user, pk)
+    check_hq(user, opinion.city_id, _("Only HQ answers an opinion."))
+    return opinion
+
+
+def opinion_to_report(user, pk: int) -> models.Opinion:
+    opinion = opinion_for(user, pk)
+    if not (opinion.division_id and opinion.division_id in division_ids(user)):
+        raise PermissionDenied(
+            _("Only the division HQ assigned reports on this opinion.")
+        )
+    return opinion
+
+
+def opinions_to_report(user, sheet: models.SurveySheet) -> QuerySet:
+    """The opinions the user's divisions were given on the sheet's item (or on
+    the period as a whole) in the period before the sheet's, to report on in it."""
+    if not sheet.period.is_open:
+        return models.Opinion.objects.none()
+    earlier = [
+        p for p in sheet.period.plan.periods.all() if p.sort_key < sheet.period.sort_key
+    ]
+    previous = max(earlier, key=lambda p: p.sort_key, default=None)
+    mine = division_ids(user) & {d.pk for d in sheet.item.division_list}
+    if previous is None or not mine:
+        return models.Opinion.objects.none()
+    return models.Opinion.objects.filter(
+        Q(item=sheet.item) | Q(item=None), period=previous, division__in=mine
+    ).select_related("period__plan", "item", "division")

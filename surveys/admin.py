@@ -6,6 +6,7 @@ from plans.admin_cities import owned_by_city
 from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Notice
+from surveys.models import Opinion
 from surveys.models import Reminder
 from surveys.models import Reply
 from surveys.models import ScheduleStatus
@@ -119,3 +120,20 @@ class ContributionAdmin(ReadOnly, CityScoped, SimpleHistoryAdmin):
     list_filter = ["sheet__period__plan", "sheet__period"]
     list_select_related = ["sheet__item", "sheet__period", "division", "author"]
     search_fields = ["sheet__item__number", "sheet__item__title", "text"]
+
+
+owned_by_city(Opinion, "period__plan__city")
+
+
+@admin.register(Opinion)
+class OpinionAdmin(ReadOnly, CityScoped, SimpleHistoryAdmin):
+    """Written and answered on the staff pages; here to be looked up."""
+
+    city_path = "period__plan__city"
+    list_display = ["period", "item", "author", "division", "public", "written_at"]
+    list_filter = ["period__plan", "period", "public"]
+    list_select_related = ["period__plan", "item", "author", "division"]
+    search_fields = ["item__number", "item__title", "text", "response", "action"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an answered opinion may be public; its history is kept

@@ -220,3 +220,55 @@ def since_return(sheet: SurveySheet) -> list[Revision]:
             )
         )
     return revisions
+
+
+# An opinion's history: each save, with the texts as they were written.
+
+_OPINION_QUIET = ["responded_at", "written_at"]
+
+
+@dataclass
+class Edit:
+    label: str
+    text: str
+
+
+@dataclass
+class Version:
+    when: datetime.datetime
+    who: object
+    edits: list[Edit]
+
+
+def opinion_history(opinion) -> list[Version]:
+    """Every save of the opinion, newest first, with what each one wrote."""
+    versions = []
+    previous = None
+    fields = {f.name: f for f in type(opinion)._meta.fields}
+    for record in opinion.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    ):
+        if previous is None:
+            names = [n for n in ("text", "response", "action") if getattr(record, n)]
+        else:
+            delta = record.diff_against(previous, excluded_fields=_OPINION_QUIET)
+            names = [c.field for c in delta.changes]
+        edits = [
+            Edit(str(fields[name].verbose_name), _shown(record, fields[name]))
+            for name in names
+            if name in fields
+        ]
+        if edits:
+            versions.append(Version(record.history_date, record.history_user, edits))
+        previous = record
+    return versions[::-1]
+
+
+def _shown(record, model_field) -> str:
+    """A field's value in a historical record, as a reader would say it."""
+    if model_field.name == "public":
+        return _("yes") if record.public else _("no")
+    if model_field.is_relation:
+        related = getattr(record, model_field.name, None)
+        return str(related) if related else "—"
+    return getattr(record, model_field.name) or "—"

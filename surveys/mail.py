@@ -1,5 +1,5 @@
 """What the app tells people: a period opened, a sheet returned, sheets still
-missing, new submissions for HQ.
+missing, new submissions for HQ, a committee opinion given to a division.
 
 Each message goes to every active person concerned as an in-app notice, and by
 e-mail to those with an address. Mail is plain text (the templates turn HTML
@@ -109,6 +109,19 @@ def send_returned_notice(sheet, site_url: str | None = None) -> bool | None:
         kind="returned",
         period=sheet.period,
         url=sheet.get_absolute_url(),
+    )
+
+
+def send_opinion_assigned(opinion, site_url: str | None = None) -> bool | None:
+    """Tell a division that HQ gave it a committee opinion to act on."""
+    return _deliver(
+        "opinion",
+        {"opinion": opinion},
+        _members([opinion.division]),
+        site_url,
+        kind="opinion",
+        period=opinion.period,
+        url=opinion.get_absolute_url(),
     )
 
 

@@ -5,6 +5,7 @@ from surveys.views import corrections
 from surveys.views import dashboard
 from surveys.views import files
 from surveys.views import notices
+from surveys.views import opinions
 from surveys.views import periods
 from surveys.views import sheets
 
@@ -32,6 +33,7 @@ period_urls = [
     path("bulk/", periods.period_bulk, name="period_bulk"),
     path("divergence/", periods.period_divergence, name="divergence"),
     path("reading/", periods.period_reading, name="reading"),
+    path("opinions/", opinions.period_opinions, name="opinions"),
     path("remind/<int:division_id>/", periods.period_remind, name="remind"),
     path("reports/<slug:kind>.xlsx", periods.period_report, name="report"),
     path("reports.zip", periods.period_reports_zip, name="reports_zip"),
@@ -46,11 +48,19 @@ period_urls = [
     path("submit/", files.period_submit, name="period_submit"),
 ]
 
+# /surveys/opinions/<pk>/
+opinion_urls = [
+    path("", opinions.opinion_detail, name="opinion"),
+    path("answer/", opinions.opinion_answer, name="opinion_answer"),
+    path("report/", opinions.opinion_report, name="opinion_report"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("notices/", notices.notices, name="notices"),
     path("sheets/<int:pk>/", include(sheet_urls)),
     path("periods/<int:pk>/", include(period_urls)),
+    path("opinions/<int:pk>/", include(opinion_urls)),
     path("plans/<int:plan_id>/periods/new/", periods.period_new, name="period_new"),
     path("plans/<int:plan_id>/reports/trend.xlsx", periods.plan_trend, name="trend"),
 ]

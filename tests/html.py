@@ -28,6 +28,13 @@ def text(response) -> str:
     return " ".join(soup(response).get_text(" ").split())
 
 
+def text_of(response, selector: str) -> str:
+    """The visible text of the page's first element matching `selector`."""
+    element = soup(response).select_one(selector)
+    assert element is not None, f"nothing matches {selector} on the page"
+    return " ".join(element.get_text(" ").split())
+
+
 JAPANESE = re.compile(
     r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 )

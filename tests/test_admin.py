@@ -8,6 +8,7 @@ from plans.models import Membership
 from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Notice
+from surveys.models import Opinion
 from surveys.models import Reminder
 from surveys.models import Reply
 from surveys.models import ScheduleStatus
@@ -65,6 +66,9 @@ def an_instance(model):
             body="本文",
             url="/surveys/",
         )
+    if model is Opinion and not Opinion.objects.exists():
+        sheet = SurveySheet.objects.first()
+        Opinion.objects.create(period=sheet.period, item=sheet.item, text="意見")
     return model.objects.first()
 
 

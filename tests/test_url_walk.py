@@ -58,6 +58,7 @@ from surveys import corrections
 from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Notice
+from surveys.models import Opinion
 from surveys.models import Reminder
 from surveys.models import Reply
 from surveys.models import ScheduleStatus
@@ -208,6 +209,15 @@ URLS = [
     ("surveys:progress_print", ("published_period",), HQ_AND_COMMITTEE),
     ("surveys:reading", ("open_period",), HQ_BEFORE_PUBLISHING),
     ("surveys:reading", ("published_period",), HQ_AND_COMMITTEE),
+    # Committee opinions: the committee writes on a published period, HQ answers,
+    # and the division HQ assigned (item 1's) sees and reports on its opinion.
+    ("surveys:opinions", ("open_period",), HQ_BEFORE_PUBLISHING),
+    ("surveys:opinions", ("published_period",), HQ_AND_COMMITTEE),
+    ("surveys:opinions", ("missing",), NOT_FOUND),
+    ("surveys:opinion", ("opinion",), seed_city(200, 404, 200, 200, 200, 404)),
+    ("surveys:opinion", ("missing",), NOT_FOUND),
+    ("surveys:opinion_answer", ("opinion",), [LOGIN, *[405] * 9]),
+    ("surveys:opinion_report", ("opinion",), [LOGIN, *[405] * 9]),
     ("surveys:reports_zip", ("published_period",), HQ_AND_COMMITTEE),
     (
         "surveys:period_workbook",
@@ -274,12 +284,14 @@ NO_ADD = {
     "surveys_correction",
     "surveys_notice",
     "surveys_contribution",
+    "surveys_opinion",
 }
 # Admins whose rows a city's administrator may not delete: an account may
 # belong to other cities too.
 CITY_ADMIN_NO_DELETE = {"auth_user"}
-# Admins whose rows nobody deletes: the public correction log keeps them all.
-NO_DELETE = {"surveys_correction"}
+# Admins whose rows nobody deletes: the public correction log keeps them all,
+# and an opinion keeps its history.
+NO_DELETE = {"surveys_correction", "surveys_opinion"}
 
 
 def admin_model_urls():
@@ -392,7 +404,15 @@ def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
         deadline=own_sheet.period.deadline,
         by=second_city_hq,
     )
+    opinion = Opinion.objects.create(
+        period=published,
+        item=seed_plan.items.get(number="1"),
+        text="意見",
+        response="対応方針",
+        division=own_sheet.item.division_links.first().division,
+    )
     samples = {
+        "opinion": opinion.pk,
         "kodaira": "kodaira",
         "city2": second_city_plan.city.slug,
         "missing_city": "no-such-city",

@@ -5,6 +5,7 @@ from surveys.models.notes import Correction
 from surveys.models.notes import Notice
 from surveys.models.notes import Reminder
 from surveys.models.notes import Reply
+from surveys.models.opinions import Opinion
 from surveys.models.sheets import PROXY_ENTRY
 from surveys.models.sheets import WITHDRAWN
 from surveys.models.sheets import Conflict
@@ -19,6 +20,7 @@ __all__ = [
     "Contribution",
     "Correction",
     "Notice",
+    "Opinion",
     "Refused",
     "Reminder",
     "Reply",

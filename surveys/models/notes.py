@@ -200,6 +200,7 @@ class Notice(models.Model):
         RETURNED = "returned", _("Sheet returned")
         REMINDER = "reminder", _("Reminder")
         SUBMISSIONS = "submissions", _("New submissions")
+        OPINION = "opinion", _("Committee opinion")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

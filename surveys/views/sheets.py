@@ -27,6 +27,8 @@ from surveys.mail import site_url_of
 from surveys.models import Conflict
 from surveys.models import Refused
 from surveys.models import SurveySheet
+from surveys.opinion_forms import ActionForm
+from surveys.opinion_forms import OpinionForm
 from surveys.views.responses import refuse
 
 
@@ -119,11 +121,39 @@ def render_sheet(request, sheet, status=200, **bound):
             if access.may_contribute(user, sheet)
             else None,
             "may_withdraw": access.may_withdraw(user, sheet),
+            **_opinions(user, sheet),
             # What HQ reviews again: the changes since it returned the sheet.
             "since_return": since_return(sheet) if review_form else [],
         },
         status=status,
     )
+
+
+def _opinions(user, sheet: SurveySheet) -> dict:
+    """The committee's opinions on the sheet's item: for HQ and the committee, those
+    of this period (and the form to write one); for its division, those of the
+    period before, to report on."""
+    city = sheet.period.plan.city_id
+    return {
+        "item_opinions": sheet.item.opinions.filter(period=sheet.period).select_related(
+            "author", "division"
+        )
+        if sheet.period.is_published and access.reads_reports(user, city)
+        else None,
+        "opinion_form": OpinionForm(period=sheet.period, auto_id="id_opinion_%s")
+        if access.may_write_opinion(user, sheet.period)
+        else None,
+        "opinions_to_report": [
+            (
+                opinion,
+                ActionForm(
+                    initial={"text": opinion.action},
+                    auto_id=f"id_opinion{opinion.pk}_%s",
+                ),
+            )
+            for opinion in access.opinions_to_report(user, sheet)
+        ],
+    }
 
 
 @login_required
