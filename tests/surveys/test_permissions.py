@@ -13,6 +13,7 @@ from plans.models import Period
 from surveys.corrections import values_of
 from surveys.models import Contribution
 from surveys.models import Correction
+from surveys.models import Opinion
 from surveys.models import Reply
 from surveys.models import SurveySheet
 
@@ -75,6 +76,11 @@ MATRIX = [
     ("progress_print", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("reading", "get", "open", [302, 403, 403, 200, 404, 200]),
     ("reading", "get", "published_period", [302, 403, 403, 200, 200, 200]),
+    ("opinions", "get", "open", [302, 403, 403, 200, 404, 200]),
+    ("opinions", "get", "published_period", [302, 403, 403, 200, 200, 200]),
+    ("opinion", "get", "opinion", [302, 200, 404, 200, 200, 200]),
+    ("opinion_answer", "get", "opinion", [302, 405, 405, 405, 405, 405]),
+    ("opinion_report", "get", "opinion", [302, 405, 405, 405, 405, 405]),
     ("reports_zip", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("progress_report", "get", "published_period", [302, 403, 403, 200, 200, 200]),
     ("trend", "get", "plan", [302, 403, 403, 200, 200, 200]),
@@ -137,6 +143,14 @@ def target(obj, open_fy2018, own_sheet, other_sheet):
         return open_fy2018
     if obj == "published_period":
         return Period.objects.get(state="published")
+    if obj == "opinion":  # on item 1, given to its lead division (the division role)
+        return Opinion.objects.create(
+            period=Period.objects.get(state="published"),
+            item=own_sheet.item,
+            text="意見",
+            response="対応方針",
+            division=own_sheet.lead_division,
+        )
     return None
 
 
