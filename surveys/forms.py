@@ -503,9 +503,18 @@ class PeriodForm(forms.Form):
 QUEUE_FILTERS = ("area", "division", "state")
 
 
-def queue_query(params) -> str:
-    """The queue's filters as a query string, kept from the queue to its sheets and back."""
-    return urlencode({k: params[k] for k in QUEUE_FILTERS if params.get(k)})
+def queue_params(params, *, page: int | str | None = None) -> dict:
+    """The queue's filters in `params`, kept from the queue to its sheets and back;
+    with `page`, the page of the queue to go back to."""
+    kept = {k: params[k] for k in QUEUE_FILTERS if params.get(k)}
+    if page and str(page) != "1":
+        kept["page"] = str(page)
+    return kept
+
+
+def queue_query(params, *, page: int | str | None = None) -> str:
+    """queue_params as a query string."""
+    return urlencode(queue_params(params, page=page))
 
 
 class AreaField(forms.ModelChoiceField):
@@ -538,6 +547,9 @@ class QueueFilterForm(forms.Form):
         self.fields["state"].choices = [("", "---------"), *SurveySheet.State.choices]
 
     def filter(self, sheets):
+        """The sheets the filters keep, in the queue's order (the plan's, then the
+        sheet's id for items given the same place), which its pages follow."""
+        sheets = sheets.order_by("item__order", "pk")
         if not self.is_valid():
             return sheets
         if area := self.cleaned_data["area"]:

@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from plans.models import Period
 from reformtracker.lib.labels import period_label
+from reformtracker.lib.paging import paged
 from surveys import access
 from surveys import reports
 from surveys.divergence import divergence
-from surveys.forms import QUEUE_FILTERS
 from surveys.forms import BulkReviewForm
 from surveys.forms import PeriodForm
 from surveys.forms import QueueFilterForm
+from surveys.forms import queue_params
 from surveys.forms import queue_query
 from surveys.mail import missing_reminder_preview
 from surveys.mail import site_url_of
@@ -100,8 +101,9 @@ def period_new(request, plan_id: int):
 def period_queue(request, pk: int):
     period = access.period_for_hq(request.user, pk)
     filters = QueueFilterForm(request.GET or None, period=period)
-    sheets = with_statuses(
-        filters.filter(period.sheets.for_queue()).order_by("item__order"), period.plan
+    pager = paged(
+        with_statuses(filters.filter(period.sheets.for_queue()), period.plan),
+        request.GET,
     )
     counts = dict(period.sheets.values_list("state").annotate(n=Count("pk")))
     return render(
@@ -110,7 +112,7 @@ def period_queue(request, pk: int):
         {
             "period": period,
             "filters": filters,
-            "sheets": sheets,
+            "pager": pager,
             "counts": [
                 (state, counts.get(state.value, 0)) for state in SurveySheet.State
             ],
@@ -119,9 +121,7 @@ def period_queue(request, pk: int):
             "cancellable": period.is_open and not cancel_refusal(period),
             "bulk": BulkReviewForm(period=period),
             "query": queue_query(request.GET),
-            "kept_filters": [
-                (k, request.GET[k]) for k in QUEUE_FILTERS if request.GET.get(k)
-            ],
+            "kept": queue_params(request.GET, page=pager.page.number),
             "today": timezone.localdate(),
         },
     )
@@ -145,7 +145,7 @@ def period_bulk(request, pk: int):
     period = access.period_for_hq(request.user, pk)
     form = BulkReviewForm(request.POST, period=period)
     back = reverse("surveys:queue", args=[period.pk])
-    if query := queue_query(request.POST):
+    if query := queue_query(request.POST, page=request.POST.get("page")):
         back += f"?{query}"
     if not form.is_valid():
         return render(

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reformtracker.lib.paging import page_of
 from surveys import access
 from surveys.corrections import open_correction_of
-from surveys.forms import QUEUE_FILTERS
 from surveys.forms import ContributionForm
 from surveys.forms import QueueFilterForm
 from surveys.forms import ReopenForm
 from surveys.forms import ReplyForm
 from surveys.forms import ReviewForm
 from surveys.forms import SheetForm
+from surveys.forms import queue_params
 from surveys.forms import queue_query
 from surveys.history import conversation
 from surveys.history import sheet_history
@@ -59,19 +61,19 @@ def _queue_nav(request, sheet: SurveySheet) -> dict | None:
             return _reading_nav(sheet)
         return None
     params = request.POST if request.method == "POST" else request.GET
-    query = queue_query(params)
-    suffix = f"?{query}" if query else ""
-    kept = {k: params[k] for k in QUEUE_FILTERS if params.get(k)}
-    filters = QueueFilterForm(kept, period=sheet.period)
-    following = (
-        filters.filter(sheet.period.sheets.all())
-        .filter(item__order__gt=sheet.item.order)
-        .order_by("item__order")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    kept = queue_params(params)
+    queue = QueueFilterForm(kept, period=sheet.period).filter(sheet.period.sheets.all())
+    order = sheet.item.order
+    after = Q(item__order__gt=order) | Q(item__order=order, pk__gt=sheet.pk)
+    before = Q(item__order__lt=order) | Q(item__order=order, pk__lt=sheet.pk)
+    following = queue.filter(after).values_list("pk", flat=True).first()
+    # Back to the page the sheet stands on (or stood on, before a decision took
+    # it out of the filter): the sheets before it in the queue decide which.
+    back = queue_query(kept, page=page_of(queue.filter(before).count()))
+    suffix = f"?{query}" if (query := queue_query(kept)) else ""
     return {
-        "queue": reverse("surveys:queue", args=[sheet.period_id]) + suffix,
+        "queue": reverse("surveys:queue", args=[sheet.period_id])
+        + (f"?{back}" if back else ""),
         "next": reverse("surveys:sheet", args=[following]) + suffix
         if following
         else None,

@@ -78,7 +78,9 @@ def test_queue_explains_a_bad_filter_and_shows_everything(
     client.force_login(hq_officer)
     response = queue(client, open_fy2018, state="lost", area="abc")
     assert "正しく選択してください。" in text(response)
-    assert len(soup(response).select("#queue tbody tr")) == 58
+    page = soup(response)
+    assert len(page.select("#queue tbody tr")) == 50  # the first page of them
+    assert page.select_one("#queue-range").get_text() == "58件中 1–50件目"
 
 
 def test_queue_shows_missing_sheets_by_division(
