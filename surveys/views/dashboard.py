@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Case
 from django.db.models import Count
 from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.db.models import When
 from django.shortcuts import render
 from django.utils import timezone
 
 from plans.models import Period
 from plans.models import Plan
+from reformtracker.lib.paging import paged
 from surveys import access
 from surveys.history import with_last_editor
 from surveys.models import SurveySheet
@@ -22,46 +24,65 @@ from surveys.workflow import sheet_progress
 def dashboard(request):
     user = request.user
     access.check_staff_member(user)
-    open_sheets = SurveySheet.objects.filter(period__state=Period.State.OPEN)
-    own_sheets = with_last_editor(
-        access.own_sheets(user, open_sheets)
-        .for_queue()
-        .annotate(returned_first=Case(When(state="returned", then=0), default=1))
-        .order_by("returned_first", "period__deadline", "item__order")
+    own = access.own_sheets(
+        user, SurveySheet.objects.filter(period__state=Period.State.OPEN)
     )
-    # The open periods of those sheets, each with its progress and offered as a
-    # workbook to fill offline.
-    own_periods = list({sheet.period_id: sheet.period for sheet in own_sheets}.values())
-    today = timezone.localdate()
-    for period in own_periods:
-        period.progress = sheet_progress(
-            s for s in own_sheets if s.period_id == period.pk
-        )
-        period.days_left = (period.deadline - today).days if period.deadline else None
+    own_pager = paged(
+        own.for_queue()
+        .annotate(returned_first=Case(When(state="returned", then=0), default=1))
+        .order_by("returned_first", "period__deadline", "item__order", "pk"),
+        request.GET,
+    )
+    past_pager = paged(_past_sheets(user), request.GET, key="past")
     return render(
         request,
         "surveys/dashboard.html",
         {
-            "own_sheets": own_sheets,
-            "own_periods": own_periods,
-            "past_sheets": _past_sheets(user),
+            "own_pager": own_pager,
+            "own_sheets": with_last_editor(own_pager.page.object_list),
+            "own_periods": _own_periods(own),
+            "past_pager": past_pager,
+            "past_sheets": _by_period(past_pager.page),
             "plans": _plans_with_periods(user),
-            "today": today,
+            "today": timezone.localdate(),
         },
     )
 
 
-def _past_sheets(user) -> list[tuple[Period, list[SurveySheet]]]:
+def _own_periods(own: QuerySet) -> list[Period]:
+    """The open periods of the division's sheets, soonest deadline first, each with
+    its progress counted over all its sheets and the days left until its deadline;
+    each is offered as a workbook to fill offline."""
+    progress = sheet_progress(own)
+    periods = list(
+        Period.objects.filter(pk__in=list(progress))
+        .select_related("plan")
+        .order_by("deadline", "pk")
+    )
+    today = timezone.localdate()
+    for period in periods:
+        period.progress = progress[period.pk]
+        period.days_left = (period.deadline - today).days if period.deadline else None
+    return periods
+
+
+def _past_sheets(user) -> QuerySet:
     """The division's sheets of published periods, newest period first."""
-    sheets = (
+    return (
         access.own_sheets(user, SurveySheet.objects.published())
         .select_related("item", "period__plan")
-        .order_by("-period__fiscal_year", "-period__half", "item__order")
+        .order_by(
+            "-period__fiscal_year", "-period__half", "period", "item__order", "pk"
+        )
     )
-    past = {}
+
+
+def _by_period(sheets) -> list[tuple[Period, list[SurveySheet]]]:
+    """The sheets grouped by their period, in their order."""
+    grouped = {}
     for sheet in sheets:
-        past.setdefault(sheet.period, []).append(sheet)
-    return list(past.items())
+        grouped.setdefault(sheet.period, []).append(sheet)
+    return list(grouped.items())
 
 
 def _plans_with_periods(user) -> list[Plan]:

@@ -1,13 +1,20 @@
 """A division's dashboard: progress per period, returned sheets first, who saved last, past periods."""
 
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plans.models import Division
+from plans.models import Period
+from reformtracker.lib.paging import PER_PAGE
 from surveys import access
 from surveys.models import SurveySheet
 from tests.factories import add_published_period
+from tests.factories import scaled_copy
 from tests.html import soup
 
 
@@ -80,3 +87,81 @@ def test_the_dashboard_queries_do_not_grow_with_sheets(
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("surveys:dashboard"))
     assert len(after) == len(before)
+
+
+def with_copies_of_its_division(user, plan, factor: int):
+    """The user's division also runs each copy of its items in a plan `factor`
+    times the size of `plan`; the copy, with its open period, is returned."""
+    big = scaled_copy(plan, factor)
+    (division,) = user.divisions.all()
+    copies = Division.objects.filter(name__startswith=f"{division.name} (")
+    assert copies.count() == factor
+    user.divisions.add(*copies)
+    return big
+
+
+def test_the_dashboard_pages_the_sheets_and_counts_them_all(
+    client, division_staff, seed_plan, open_fy2018
+):
+    big = with_copies_of_its_division(division_staff, seed_plan, 20)
+    big_period = big.periods.get(state=Period.State.OPEN)
+    sheets = list(
+        access.own_sheets(
+            division_staff, SurveySheet.objects.filter(period__state="open")
+        )
+        .order_by("period__deadline", "item__order", "pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(sheets) > PER_PAGE
+    client.force_login(division_staff)
+    first = soup(client.get(reverse("surveys:dashboard")))
+    assert len(first.select("#own-sheets tbody tr")) == PER_PAGE
+    assert first.select_one("#own-sheets-range").get_text() == (
+        f"{len(sheets)}件中 1–{PER_PAGE}件目"
+    )
+    counts = first.select(f"#progress-{big_period.pk} li")
+    assert sum(int(li.get_text().split()[-1]) for li in counts) == len(
+        own(division_staff, big_period)
+    )
+    following = first.select_one("#own-sheets-pager a[rel=next]")["href"]
+    second = soup(client.get(reverse("surveys:dashboard") + following))
+    links = [a["href"] for a in second.select("#own-sheets tbody th a")]
+    assert links == [
+        reverse("surveys:sheet_edit", args=[pk]) for pk in sheets[PER_PAGE:]
+    ]
+
+
+def test_the_past_sheets_page_on_their_own(
+    client, division_staff, seed_plan, open_fy2018
+):
+    with_copies_of_its_division(division_staff, seed_plan, 20)
+    past = list(
+        access.own_sheets(division_staff, SurveySheet.objects.published())
+        .order_by(
+            "-period__fiscal_year", "-period__half", "period", "item__order", "pk"
+        )
+        .values_list("pk", flat=True)
+    )
+    assert len(past) > PER_PAGE
+    client.force_login(division_staff)
+    response = client.get(reverse("surveys:dashboard"), {"page": 2, "past": 2})
+    page = soup(response)
+    links = [a["href"] for a in page.select("#past-sheets a[href^='/surveys/']")]
+    assert links == [
+        reverse("surveys:sheet", args=[pk]) for pk in past[PER_PAGE : 2 * PER_PAGE]
+    ]
+    previous = page.select_one("#past-sheets-pager a[rel=prev]")["href"]
+    assert parse_qs(urlsplit(previous).query) == {"page": ["2"], "past": ["1"]}
+    # The other list stays on its own page.
+    assert "2ページ中2ページ目" in page.select_one("#own-sheets-pager").get_text()
+
+
+def test_a_bad_page_number_on_the_dashboard_shows_a_page(
+    client, division_staff, open_fy2018
+):
+    client.force_login(division_staff)
+    response = client.get(reverse("surveys:dashboard"), {"page": "x", "past": "999"})
+    assert response.status_code == 200
+    page = soup(response)
+    assert len(page.select("#own-sheets tbody tr")) == 3
+    assert page.select_one("#past-sheets a[href^='/surveys/']")

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plans.models import Division
 from plans.models import Period
 from surveys.workflow import missing_by_division
 from tests.factories import scaled_copy
@@ -24,6 +25,10 @@ def queue(period):
 
 def queue_filtered(period):
     return reverse("surveys:queue", args=[period.pk]) + "?state=draft"
+
+
+def queue_page_two(period):
+    return reverse("surveys:queue", args=[period.pk]) + "?state=draft&page=2"
 
 
 def divergence(period):
@@ -46,7 +51,16 @@ def period_form(period):
 
 
 @pytest.mark.parametrize(
-    "page", [queue, queue_filtered, divergence, remind, submit_uploaded, period_form]
+    "page",
+    [
+        queue,
+        queue_filtered,
+        queue_page_two,
+        divergence,
+        remind,
+        submit_uploaded,
+        period_form,
+    ],
 )
 def test_hq_pages_keep_their_queries_at_ten_times_the_plan(
     client, hq_officer, open_fy2018, page
@@ -57,3 +71,21 @@ def test_hq_pages_keep_their_queries_at_ten_times_the_plan(
     assert big.items.count() == 10 * open_fy2018.plan.items.count()
     big_period = big.periods.get(state=Period.State.OPEN)
     assert queries(client, page(big_period)) == one
+
+
+def test_the_division_dashboard_keeps_its_queries_at_ten_times_the_plan(
+    client, division_staff, open_fy2018
+):
+    """Counted with the division's sheets of the plan, then with those of a plan
+    ten times its size too: the open sheets, the past ones and their pages."""
+    client.force_login(division_staff)
+    dashboard = reverse("surveys:dashboard")
+    one = queries(client, dashboard)
+    scaled_copy(open_fy2018.plan, 10)
+    (division,) = division_staff.divisions.all()
+    division_staff.divisions.add(
+        *Division.objects.filter(name__startswith=f"{division.name} (")
+    )
+    assert division_staff.divisions.count() == 11
+    assert queries(client, dashboard) == one
+    assert queries(client, dashboard + "?page=2&past=2") == one
