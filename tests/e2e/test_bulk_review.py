@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plans.models import Grade
+from reformtracker.lib.paging import PER_PAGE
 from surveys.models import SurveySheet
 from tests.e2e.test_phone_layout import session_cookie
 
@@ -46,4 +47,36 @@ def test_hq_ticks_sheets_and_accepts_them(
     expect(rows).to_have_count(20)
     for i in range(20):
         expect(rows.nth(i)).to_contain_text("確定")
+    context.close()
+
+
+def test_hq_accepts_sheets_of_the_second_page_and_comes_back_to_it(
+    browser, live_server, hq_officer, open_fy2018
+):
+    a = Grade.objects.get(scale=open_fy2018.plan.rating_scale, code="A")
+    open_fy2018.sheets.update(
+        state=SurveySheet.State.SUBMITTED, division_grade=a, done_text="実施した。"
+    )
+    total = open_fy2018.sheets.count()
+    context = browser.new_context()
+    context.add_cookies([session_cookie(hq_officer, live_server)])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/surveys/periods/{open_fy2018.pk}/?state=submitted")
+    page.locator("#queue-pager").get_by_role("link", name="次へ").click()
+    expect(page.locator("#queue-range")).to_have_text(
+        f"{total}件中 {PER_PAGE + 1}–{total}件目"
+    )
+    rows = page.locator("#queue tbody tr")
+    for i in range(2):
+        rows.nth(i).get_by_role("checkbox").check()
+    page.get_by_label("所管課の評価を2次評価として確定する").check()
+    page.get_by_role("button", name="選んだ調査票に実行する").click()
+    expect(page.locator("#outcomes tbody tr")).to_have_count(2)
+    page.get_by_role("link", name="調査票の一覧に戻る").click()
+    # The same page of the same filter, now without the two accepted sheets.
+    expect(page.locator("#id_state")).to_have_value("submitted")
+    expect(page.locator("#queue-range")).to_have_text(
+        f"{total - 2}件中 {PER_PAGE + 1}–{total - 2}件目"
+    )
+    expect(rows).to_have_count(total - 2 - PER_PAGE)
     context.close()
