@@ -28,6 +28,7 @@ import random
 import re
 import time
 from html.parser import HTMLParser
+from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import quote
 from urllib.parse import urlencode
 
@@ -42,6 +43,7 @@ with open(os.environ["BENCH_LOAD_FIXTURE"], encoding="utf-8") as fixture_file:
 WAIT = between(*FIXTURE["wait"])
 PLAN = FIXTURE["plan"]
 STAFF_SLOTS = list(FIXTURE["staff"])
+LOOPBACK = DefaultCookiePolicy(secure_protocols=("https", "wss", "http"))
 
 # Every request, for load.py: (name, start time, response time in ms, error or "").
 REQUESTS: list[tuple[str, float, float, str]] = []
@@ -156,7 +158,7 @@ class Citizen(FastHttpUser):
     def on_start(self):
         # A first visit: the page's stylesheet, cached by the browser afterwards.
         with self.client.get(
-            "/static/css/site.css", name="static file", catch_response=True
+            FIXTURE["stylesheet"], name="static file", catch_response=True
         ) as response:
             check_page(response, "text/css")
 
@@ -214,6 +216,9 @@ class DivisionStaff(FastHttpUser):
             self.sheet, {"sent": 0, "confirmed": 0, "texts": []}
         )
         self.expected = None  # (version, D text) the edit page must show next
+        # Production marks the session and CSRF cookies Secure; browsers send them
+        # back to http://127.0.0.1 (a secure context), and so does this user.
+        self.client.cookiejar.set_policy(LOOPBACK)
         with self.client.get(
             "/accounts/login/", name="login page", catch_response=True
         ) as response:
