@@ -417,7 +417,7 @@ def prepare(staff: int, wait: list[float]) -> dict:
             {"username": user.username, "password": password, "sheet": sheet.pk}
         )
     return {
-        "plan": plan.pk,
+        "plan": plan.get_absolute_url(),
         "period": str(period),
         "sheets": len(sheets),
         "divisions": len({division for _, division in pairs[:staff]}),
@@ -630,7 +630,7 @@ def load(args, run: Run) -> int:
     )
     wait_until_up(url + "/", gunicorn, server_log)
     # Warm each worker: imports, URL resolver, template loading.
-    plan = f"/plans/{fixture['plan']}/"
+    plan = fixture["plan"]
     for path in ("/", plan, f"{plan}items/{fixture['items'][0]}/"):
         for _ in range(2 * args.workers):
             urllib.request.urlopen(url + path, timeout=30).read()
