@@ -227,7 +227,7 @@ class DivisionStaff(FastHttpUser):
             "/accounts/login/", name="login page", catch_response=True
         ) as response:
             check_page(response)
-            form = form_with(response.text or "", "csrfmiddlewaretoken")
+            form = form_with(response.text or "", "username")
         if not form:
             raise StopUser()
         form.update(username=self.username, password=slot["password"])
