@@ -1,35 +1,43 @@
 """Load test: gunicorn on PostgreSQL, 50 simulated users for 60 s, public pages and saves.
 
     .venv/bin/python bench/load.py [--users 50] [--staff 10] [--seconds 60]
-                                   [--workers 3] [--wait 1 5] [--conn-max-age 0]
+                                   [--workers 3] [--wait 1 5] [--conn-max-age 60]
+                                   [--redis]
 
 Needs the bench extra (locust) and PostgreSQL's server binaries
 (/usr/lib/postgresql/*/bin); as root, PostgreSQL runs as the user postgres.
 Everything runs on this machine and is thrown away at the end, Ctrl-C included:
 
-1. a PostgreSQL server on 127.0.0.1 (free port, temporary directory, fsync off);
+1. a PostgreSQL server on 127.0.0.1 (free port, temporary directory, fsync off),
+   and with --redis a Redis server (Debian's redis-server) whose address the
+   app gets in REDIS_URL;
 2. migrate, load_seed (the seed plan and its published period), then an HQ
    user opens the next period and one division staff account is made per
    simulated staff user, each a member of a division of its own sheet: no two
    simulated users save the same sheet, so no version conflict is expected;
+   collectstatic;
 3. gunicorn serving reformtracker.wsgi on 127.0.0.1 with --workers sync workers;
 4. locust (bench/locustfile.py), headless, in a subprocess: --users users in all,
    --staff of them division staff saving drafts, the rest citizens reading the
    public pages, each waiting --wait MIN MAX seconds between requests.
 
-The settings are reformtracker.settings with DEBUG=false, not
-reformtracker.production: production redirects every request to HTTPS and marks
-the session and CSRF cookies Secure, which a plain-HTTP client on loopback can
-neither follow nor send back. So WhiteNoise serves static files as on a laptop,
-found on each request (production serves collectstatic's copies, cheaper), and
-no collectstatic is run. Django logs no tracebacks with DEBUG off, so the
-gunicorn workers log server errors (django.request) to the server log.
+The settings are reformtracker.production, as on a city's server: WhiteNoise
+serves collectstatic's hashed, compressed copies from its manifest, database
+connections are kept (DB_CONN_MAX_AGE 60 unless --conn-max-age says otherwise).
+Only the redirect to HTTPS is off (SECURE_SSL_REDIRECT=false), since nothing
+terminates TLS here; the session and CSRF cookies stay Secure, and the simulated
+staff send them back over http://127.0.0.1 as browsers do on loopback (a secure
+context). Django logs no tracebacks with DEBUG off, so the gunicorn workers log
+server errors (django.request) to the server log.
 
 Prints the machine, the request rate, p50/p95/p99 latency overall and per kind of
 request, and the failures; checks every sheet's version, last saved text and
 history in the database against the saves locust saw confirmed; prints the CPU
-seconds gunicorn, PostgreSQL, locust and everything else used during the run
-(other work on the machine skews the figures: the line shows how much). Exits 1
+seconds gunicorn (master and workers, utime + stime from /proc), PostgreSQL,
+locust and everything else used during the run, and gunicorn's and PostgreSQL's
+CPU milliseconds per request: the figure that compares two versions of the code
+even when other work on the machine skews the latencies (the line shows how
+much). Exits 1
 on any failure. The default wait is a brisk reader's; --wait 0 0 keeps every
 user busy and so measures what the server can do. A run takes about 80 s.
 """
@@ -172,6 +180,7 @@ class Run:
         self.pg_as: list[str] = []
         self.pg_ctl: Path | None = None
         self.processes: list[subprocess.Popen] = []
+        self.redis: subprocess.Popen | None = None
 
     # PostgreSQL
 
@@ -236,6 +245,47 @@ class Run:
             [bin_dir / "postgres", "--version"], capture_output=True, text=True
         ).stdout.split()[2]
         return port, version
+
+    # Redis
+
+    def start_redis(self) -> str:
+        """Start redis-server on a free port; return its URL for REDIS_URL."""
+        server = shutil.which("redis-server")
+        if not server:
+            sys.exit(
+                "--redis: redis-server is not installed (apt-get install redis-server)."
+            )
+        port = free_port()
+        log = self.work / "redis.log"
+        process = self.redis = self.spawn(
+            [
+                server,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.work,
+            ],
+            log,
+            os.environ.copy(),
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                sys.exit(f"redis-server exited:\n{log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return f"redis://127.0.0.1:{port}/0"
+            except OSError:
+                time.sleep(0.1)
+        sys.exit(f"redis-server did not answer within 10 s:\n{log.read_text()}")
 
     # gunicorn and locust
 
@@ -307,8 +357,10 @@ def prepare(staff: int, wait: list[float]) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
+    from django.templatetags.static import static
     from django.utils import timezone
 
+    from plans.models import ItemDivision
     from plans.models import Membership
     from plans.models import Period
     from plans.models import Plan
@@ -316,8 +368,11 @@ def prepare(staff: int, wait: list[float]) -> dict:
 
     call_command("migrate", verbosity=0)
     call_command("load_seed", stdout=io.StringIO())
+    # As in production: hashed copies and the manifest WhiteNoise serves from.
+    call_command("collectstatic", interactive=False, verbosity=0)
     User = get_user_model()
-    plan = Plan.objects.get()
+    # The plan with surveys: seed 000's 3rd plan (the 4th, seed 002, has none yet).
+    plan = Plan.objects.filter(periods__isnull=False).distinct().get()
     hq = User.objects.create_user("bench-hq", email="bench-hq@example.jp")
     Membership.objects.create(city=plan.city, user=hq, role=Membership.Role.HQ)
     latest = max(plan.periods.all(), key=lambda p: p.sort_key)
@@ -334,24 +389,20 @@ def prepare(staff: int, wait: list[float]) -> dict:
         by=hq,
     )
     sheets = list(
-        period.sheets.prefetch_related("item__division_links").order_by("item__order")
+        period.sheets.prefetch_related(
+            ItemDivision.prefetch("item__division_links")
+        ).order_by("item__order")
     )
-    if staff > len(sheets):
-        sys.exit(f"--staff {staff}: the open period has only {len(sheets)} sheets.")
-    # First a sheet per division, then the other sheets with their first division.
-    pairs, used = [], set()
+    # Each sheet with the division that fills it (its lead, 主担当): first one
+    # sheet per lead division, then the other sheets.
+    first, rest, used = [], [], set()
     for sheet in sheets:
-        for link in sheet.item.division_links.all():
-            if link.division_id not in used:
-                used.add(link.division_id)
-                pairs.append((sheet, link.division_id))
-                break
-    taken = {sheet.pk for sheet, _ in pairs}
-    pairs += [
-        (sheet, sheet.item.division_links.all()[0].division_id)
-        for sheet in sheets
-        if sheet.pk not in taken
-    ]
+        if lead := sheet.lead_division:
+            (rest if lead.pk in used else first).append((sheet, lead.pk))
+            used.add(lead.pk)
+    pairs = first + rest
+    if staff > len(pairs):
+        sys.exit(f"--staff {staff}: the open period has only {len(pairs)} sheets.")
     password = secrets.token_urlsafe(16)
     hashed = make_password(password)  # hashed once: PBKDF2 is slow on purpose
     slots = []
@@ -366,7 +417,7 @@ def prepare(staff: int, wait: list[float]) -> dict:
             {"username": user.username, "password": password, "sheet": sheet.pk}
         )
     return {
-        "plan": plan.pk,
+        "plan": plan.get_absolute_url(),
         "period": str(period),
         "sheets": len(sheets),
         "divisions": len({division for _, division in pairs[:staff]}),
@@ -374,6 +425,8 @@ def prepare(staff: int, wait: list[float]) -> dict:
         "items": list(plan.items.values_list("number", flat=True)),
         "staff": slots,
         "wait": wait,
+        # The stylesheet as the pages link it: its hashed name.
+        "stylesheet": static("css/site.css"),
     }
 
 
@@ -495,8 +548,13 @@ def main() -> int:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=0,
-        help="DB_CONN_MAX_AGE for gunicorn: 0, the default, connects per request",
+        default=60,
+        help="DB_CONN_MAX_AGE for gunicorn (60, production's; 0 connects per request)",
+    )
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="start a Redis server and give the app its address in REDIS_URL",
     )
     args = parser.parse_args()
     if not 0 <= args.staff <= args.users:
@@ -511,7 +569,7 @@ def main() -> int:
     try:
         return load(args, run)
     except KeyboardInterrupt:
-        print("\ninterrupted: stopping gunicorn and PostgreSQL", file=sys.stderr)
+        print("\ninterrupted: stopping gunicorn and the databases", file=sys.stderr)
         return 130
     finally:
         run.close()
@@ -520,10 +578,15 @@ def main() -> int:
 def load(args, run: Run) -> int:
     started = time.monotonic()
     pg_port, pg_version = run.start_postgres()
+    if args.redis:
+        os.environ["REDIS_URL"] = run.start_redis()
+    else:
+        os.environ.pop("REDIS_URL", None)
     secret = secrets.token_urlsafe(50)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="reformtracker.settings",
+        DJANGO_SETTINGS_MODULE="reformtracker.production",
         DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
         SECRET_KEY=secret,
         VAR_DIR=str(run.work / "var"),
         STATIC_ROOT=str(run.work / "static"),
@@ -567,7 +630,7 @@ def load(args, run: Run) -> int:
     )
     wait_until_up(url + "/", gunicorn, server_log)
     # Warm each worker: imports, URL resolver, template loading.
-    plan = f"/plans/{fixture['plan']}/"
+    plan = fixture["plan"]
     for path in ("/", plan, f"{plan}items/{fixture['items'][0]}/"):
         for _ in range(2 * args.workers):
             urllib.request.urlopen(url + path, timeout=30).read()
@@ -581,8 +644,10 @@ def load(args, run: Run) -> int:
     )
     print(
         f"server       gunicorn {version('gunicorn')}, {args.workers} sync "
-        f"workers, reformtracker.settings DEBUG=false, DB_CONN_MAX_AGE={args.conn_max_age}"
+        f"workers, reformtracker.production over http (SECURE_SSL_REDIRECT=false), "
+        f"DB_CONN_MAX_AGE={args.conn_max_age}, static files from collectstatic's manifest"
     )
+    print(f"cache        {os.environ.get('REDIS_URL') or 'none set (no REDIS_URL)'}")
     print(
         f"database     PostgreSQL {pg_version} on 127.0.0.1:{pg_port} (fsync off), "
         f"seed plan, {fixture['period']} open with {fixture['sheets']} sheets"
@@ -608,7 +673,12 @@ def load(args, run: Run) -> int:
         "BENCH_LOAD_RESULTS": str(results_path),
     }
     postmaster = int((run.pgdata / "postmaster.pid").read_text().split()[0])
-    cpu_before = (tree_cpu(gunicorn.pid), tree_cpu(postmaster), machine_cpu())
+    # The servers whose CPU time is counted: each process with its descendants.
+    servers = {"gunicorn": gunicorn.pid, "PostgreSQL": postmaster}
+    if run.redis:
+        servers["Redis"] = run.redis.pid
+    cpu_before = {name: tree_cpu(pid) for name, pid in servers.items()}
+    machine_before = machine_cpu()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     locust = run.spawn(
         [
@@ -643,9 +713,8 @@ def load(args, run: Run) -> int:
         - children_before.ru_utime
         - children_before.ru_stime
     )
-    server_cpu = tree_cpu(gunicorn.pid) - cpu_before[0]
-    db_cpu = tree_cpu(postmaster) - cpu_before[1]
-    busy, total_cpu = (b - a for a, b in zip(cpu_before[2], machine_cpu()))
+    cpu = {name: tree_cpu(pid) - cpu_before[name] for name, pid in servers.items()}
+    busy, total_cpu = (b - a for a, b in zip(machine_before, machine_cpu()))
     if not results_path.exists():
         print(f"locust wrote no results:\n{locust_log.read_text()}", file=sys.stderr)
         return 1
@@ -663,11 +732,20 @@ def load(args, run: Run) -> int:
     for problem in problems:
         print(f"  {problem}")
     cpus = len(os.sched_getaffinity(0))
+    others = max(busy - sum(cpu.values()) - locust_cpu, 0)
     print(
-        f"cpu          gunicorn {server_cpu:.1f} s, PostgreSQL {db_cpu:.1f} s, locust "
-        f"{locust_cpu:.1f} s, other processes "
-        f"{max(busy - server_cpu - db_cpu - locust_cpu, 0):.1f} s; machine busy "
+        "cpu          "
+        + "".join(f"{name} {seconds:.1f} s, " for name, seconds in cpu.items())
+        + f"locust {locust_cpu:.1f} s, other processes {others:.1f} s; machine busy "
         f"{100 * busy / total_cpu:.0f} % of {cpus} CPUs × {total_cpu / cpus:.0f} s"
+    )
+    print(
+        "cpu/request  "
+        + ", ".join(
+            f"{name} {1000 * seconds / max(total, 1):.1f} ms"
+            for name, seconds in cpu.items()
+        )
+        + f" ({total} requests; gunicorn is its master and workers, utime + stime)"
     )
     log = server_log.read_text(errors="replace")
     tracebacks = log.count("Traceback")

@@ -1,4 +1,4 @@
-# Sourced by bin/demo and bin/test: create .venv and install the project into it.
+# Sourced by bin/demo, bin/test and bin/cluster: create .venv and install the project into it.
 ensure_venv() {
   local extras="$1"
   local python="${PYTHON:-python3}"

@@ -11,6 +11,11 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DB", "postgres")
+# Set, and the same on every app server; checked before the base settings would
+# generate one into VAR_DIR: each machine would make its own, and a session, a
+# message or a password-reset link signed by one server would fail on another.
+if not os.environ.get("SECRET_KEY"):
+    raise ImproperlyConfigured("Set SECRET_KEY, the same on every app server.")
 
 from reformtracker.settings import *  # noqa: E402, F403
 from reformtracker.settings import STORAGES  # noqa: E402

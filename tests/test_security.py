@@ -218,3 +218,26 @@ def test_a_citys_words_in_a_forms_help_text_are_not_html(
     page = client.get(reverse("surveys:sheet_edit", args=[own_sheet.pk]))
     assert soup(page).find("img", src="x") is None
     assert '<img src=x onerror="alert(1)">' in text(page)
+
+
+def test_production_settings_refuse_a_secret_key_of_the_machine(tmp_path):
+    # Generated into VAR_DIR, the key would differ between two app servers, and
+    # each would refuse the other's sessions.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "reformtracker.production",
+        "ALLOWED_HOSTS": "reform.example.lg.jp",
+        "VAR_DIR": str(tmp_path),
+    }
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY, the same on every app server." in result.stderr
+    assert not (tmp_path / "secret_key").exists()
