@@ -6,16 +6,17 @@ import functools
 import math
 import re
 import unicodedata
-from copy import copy
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.styles import Border
 from openpyxl.styles import Font
 from openpyxl.styles import PatternFill
 from openpyxl.styles import Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
@@ -41,6 +42,8 @@ LINE_HEIGHT = 14
 # writes U+FFFE and U+FFFF, and the workbook then opens neither in Excel nor
 # in openpyxl; they are dropped with the rest.
 UNWRITABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ufffe\uffff]")
+# Excel's longest text in a cell; openpyxl cuts longer ones to it.
+MAX_TEXT = 32767
 
 
 def new_workbook() -> Workbook:
@@ -50,14 +53,33 @@ def new_workbook() -> Workbook:
 
 
 def save(workbook: Workbook) -> bytes:
+    """The workbook's file; the workbook is spent afterwards.
+
+    Its cells are dropped once written: each refers back to its worksheet,
+    so a workbook left as it is lives on, cells and all, until a full
+    garbage collection, which then scans every object of the process.
+    """
     buffer = BytesIO()
     workbook.save(buffer)
+    for ws in workbook.worksheets:
+        ws._cells.clear()
     return buffer.getvalue()
+
+
+class _CharWidths(dict):
+    """Each character's width, looked up in unicodedata once."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "FWA" else 1
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
 
 
 def text_width(text: str) -> int:
     """Width in Excel's character units: full-width characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "FWA" else 1 for ch in text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
 
 def put(
@@ -71,40 +93,50 @@ def put(
     alignment: Alignment = WRAP,
     border: bool = True,
 ):
-    """Write one cell. Text is always text: a leading "=" never makes a formula."""
+    """Write one cell. Text is always text: a leading "=" never makes a formula.
+
+    The cell is made with its style and text directly: openpyxl's setters
+    would look the style up again and scan the text for the characters
+    UNWRITABLE has already removed, which is most of a large report's time.
+    """
+    cell = Cell(
+        ws,
+        row=row,
+        column=column,
+        style_array=_style(ws.parent, font, fill, alignment, border),
+    )
     if isinstance(value, str):
-        value = UNWRITABLE.sub("", value)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
+        cell._value = UNWRITABLE.sub("", value)[:MAX_TEXT]
         cell.data_type = "s"
-    _style(cell, font, fill, alignment, border)
+    elif value is not None:
+        cell.value = value
+    ws._add_cell(cell)
     return cell
 
 
-def _style(cell, font, fill, alignment, border) -> None:
-    """Apply a style, registering each combination with the workbook only once.
+def _style(workbook, font, fill, alignment, border) -> StyleArray:
+    """A style's indexes into the workbook's style lists, registered there once.
 
     Setting font, fill, alignment and border one by one makes openpyxl hash
-    and look up each in the workbook's style lists; copying the resulting
-    style array (indexes into that workbook's lists) to later cells costs
-    nothing. Styles are keyed by identity (hashing them is what is slow);
-    the cache holds the objects so that no identity is reused.
+    and look up each in the workbook's lists; the resulting style array is
+    kept and copied into later cells. Styles are keyed by identity (hashing
+    them is what is slow); the cache holds the objects so that no identity
+    is reused.
     """
-    workbook = cell.parent.parent
     if not hasattr(workbook, "style_cache"):
         workbook.style_cache = {}
     key = (id(font), id(fill), id(alignment), border)
     cached = workbook.style_cache.get(key)
     if cached is None:
-        cell.font = font
-        cell.alignment = alignment
+        style = StyleArray()
+        style.fontId = workbook._fonts.add(font)
+        style.alignmentId = workbook._alignments.add(alignment)
         if fill:
-            cell.fill = fill
+            style.fillId = workbook._fills.add(fill)
         if border:
-            cell.border = BORDER
-        workbook.style_cache[key] = (copy(cell._style), (font, fill, alignment))
-    else:
-        cell._style = copy(cached[0])
+            style.borderId = workbook._borders.add(BORDER)
+        cached = workbook.style_cache[key] = (style, (font, fill, alignment))
+    return cached[0]
 
 
 def put_merged(ws: Worksheet, row: int, first: int, last: int, value, **style):
@@ -113,13 +145,16 @@ def put_merged(ws: Worksheet, row: int, first: int, last: int, value, **style):
     The range is registered directly as a plain CellRange: openpyxl's
     merge_cells (and MergedCellRange) restyle every cell's borders again,
     which dominates the time of a large report; the cells here are styled.
+    It is added to the set without MultiCellRange.add's check that no range
+    already holds it, a scan of every range of the sheet per merge: a
+    report's merges never overlap.
     """
     cell = put(ws, row, first, value, **style)
     for column in range(first + 1, last + 1):
         put(ws, row, column, None, **style)
     if last > first:
         bounds = CellRange(min_col=first, min_row=row, max_col=last, max_row=row)
-        ws.merged_cells.add(bounds)
+        ws.merged_cells.ranges.add(bounds)
     return cell
 
 

@@ -94,7 +94,8 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
     """
     item = sheet.item
     last = SHEET_COLUMNS
-    put_title(ws, f"{plan.name} 進捗状況調査票（{period_label(period)}）", last)
+    label = period_label(period)
+    put_title(ws, f"{plan.name} 進捗状況調査票（{label}）", last)
     xlsx.put(ws, 2, 1, "取組項目", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
     xlsx.put_merged(
         ws,
@@ -112,7 +113,7 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
     inputs = {}
     indicators = list(item.indicators.all())
     if indicators:
-        row, inputs = _indicators(ws, row, period, indicators)
+        row, inputs = _indicators(ws, row, label, indicators)
     schedule = list(item.schedule_rows.all())
     if schedule:
         statuses = (
@@ -129,14 +130,14 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
 
 
 def _indicators(
-    ws, row: int, period: Period, indicators: list
+    ws, row: int, label: str, indicators: list
 ) -> tuple[int, dict[str, str]]:
     spans = [(1, 2), (3, 4), (5, 6), (7, 8)]
     titles = [
         "指標",
         "現状値（計画初期値）",
         "目標値",
-        f"実績値（{period_label(period)}）",
+        f"実績値（{label}）",
     ]
     for (first, last), title in zip(spans, titles, strict=True):
         xlsx.put_merged(ws, row, first, last, title, **HEADING)
