@@ -18,10 +18,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import workbook
+from plans.models import Division
 from reformtracker.lib.labels import period_label
 from surveys import corrections
 from surveys.models import SurveySheet
 from surveys.workflow import publish_period
+from tests.conftest import rename_division_in_admin
 from tests.factories import add_published_period
 from tests.factories import make_plan
 
@@ -150,6 +152,19 @@ def test_a_plan_workbook_import_shows_at_once(
     assert from_cache(
         client, other_plan.get_absolute_url(), django_assert_max_num_queries
     )
+
+
+def test_a_division_renamed_in_the_admin_shows_at_once(
+    client, seed_plan, administrator
+):
+    division = Division.objects.get(
+        city=seed_plan.city, name="市民協働・男女参画推進課"
+    )
+    assert division.name in client.get(item_url(seed_plan)).content.decode()
+    client.force_login(administrator)
+    rename_division_in_admin(client, division, "協働推進課")
+    client.logout()
+    assert "協働推進課" in client.get(item_url(seed_plan)).content.decode()
 
 
 def test_a_browser_revalidating_gets_304_until_the_plan_changes(
