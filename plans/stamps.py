@@ -77,9 +77,8 @@ def lineage_plans(ids: set[int]) -> set[int]:
 def watch(model: type[Model], plans_of: Callable[[Model], QuerySet[Plan]]) -> None:
     """Stamp the plans `plans_of(instance)` each time an instance is saved or deleted."""
 
-    def stamp(sender, instance, raw=False, **kwargs):
-        if not raw:  # loaddata: the fixture brings its own stamps
-            changed(plans_of(instance))
+    def stamp(sender, instance, **kwargs):
+        changed(plans_of(instance))
 
     uid = f"plans.stamps:{model._meta.label}"
     post_save.connect(stamp, sender=model, weak=False, dispatch_uid=uid)

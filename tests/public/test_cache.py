@@ -109,6 +109,16 @@ def test_publishing_a_period_shows_on_its_plans_pages_only(
         assert from_cache(client, url, django_assert_max_num_queries)
 
 
+def test_a_later_plans_results_show_on_the_items_it_continues(
+    client, seed_plan, next_plan
+):
+    continued = next_plan.items.exclude(carried_from=None).first().carried_from
+    url = item_url(seed_plan, continued.number)
+    assert "令和3年度" not in client.get(url).content.decode()
+    add_published_period(next_plan, fiscal_year=2021, grade_code="A")
+    assert "令和3年度" in client.get(url).content.decode()
+
+
 def test_what_an_open_period_holds_never_reaches_a_public_page(
     client, seed_plan, open_fy2018, own_sheet, hq_officer
 ):
