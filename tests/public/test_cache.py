@@ -218,11 +218,23 @@ def test_staff_never_get_nor_leave_a_cached_page(client, seed_plan, hq_officer):
     assert report not in client.get(url).content.decode()
 
 
-def test_staff_pages_are_never_stored(client, hq_officer):
+def stored(page_cache) -> int:
+    """How many entries the cache holds."""
+    if page_cache == "redis":
+        return cache._cache.get_client().dbsize()
+    return len(cache._cache)
+
+
+def test_staff_pages_are_never_stored(client, seed_plan, hq_officer, page_cache):
     client.force_login(hq_officer)
     response = client.get(reverse("surveys:dashboard"))
     assert "no-store" in response["Cache-Control"]
     assert "ETag" not in response
+    client.get(seed_plan.get_absolute_url())
+    assert stored(page_cache) == 0
+    client.logout()
+    client.get(seed_plan.get_absolute_url())
+    assert stored(page_cache) == 1
 
 
 def test_public_pages_set_no_cookie(client, seed_plan):
