@@ -26,6 +26,7 @@ from surveys.workflow import publish_period
 from tests.conftest import rename_division_in_admin
 from tests.factories import add_published_period
 from tests.factories import make_plan
+from tests.html import soup
 
 
 @pytest.fixture(autouse=True, params=["locmem", "redis"])
@@ -250,3 +251,12 @@ def test_turned_off_nothing_is_cached(
     client.get(item_url(seed_plan))
     assert not from_cache(client, item_url(seed_plan), django_assert_max_num_queries)
     assert "ETag" not in client.get(item_url(seed_plan))
+
+
+def test_the_language_switch_is_a_link_to_the_same_page(client, seed_plan):
+    query = "?q=%E7%AA%93%E5%8F%A3"  # 窓口, as a browser sends it
+    url = seed_plan.get_absolute_url() + query
+    switch = soup(client.get(url)).select_one("a.language-switch")
+    assert switch["href"] == "/en" + url
+    back = soup(client.get(switch["href"])).select_one("a.language-switch")
+    assert back["href"] == url
