@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "reformtracker.lib.caching.PrivateUnlessPublicMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages are known: it decides by both.
+    "public.caching.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,6 +143,22 @@ elif os.environ.get("DB", "sqlite") == "sqlite":
     }
 else:
     raise ImproperlyConfigured("DB must be sqlite or postgres")
+
+# Public pages are cached (public/caching.py). On a laptop, in this process's
+# memory; in production, where several server processes run, in Redis, shared
+# by them all: REDIS_URL=redis://127.0.0.1:6379/0. Either way the plan's stamp,
+# read from the database on each request, decides which copy is current.
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a copy is kept; 0 turns the public cache and its 304s off (benchmarks).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", 24 * 60 * 60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,6 +4,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
@@ -38,6 +39,17 @@ def _japanese():
     """Start each test in Japanese: an English request leaves the thread English."""
     with translation.override("ja"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start each test with no public page cached.
+
+    Every test finds the seed plan with the stamp it was committed with; a page
+    cached by a test before, that wrote to it behind the stamp's back (a
+    fixture's bulk update, say), would otherwise be served.
+    """
+    cache.clear()
 
 
 def create_reference_data() -> None:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models.cities import City
@@ -146,8 +147,13 @@ class Plan(models.Model):
         verbose_name=_("previous plan"),
         help_text=_("The plan this one follows, such as the 2nd plan for the 3rd."),
     )
+    # Set by plans.stamps whenever what the public pages show of the plan
+    # changes: their cache keys, ETag and Last-Modified are made from it.
+    public_changed_at = models.DateTimeField(
+        _("public pages changed at"), default=timezone.now, editable=False
+    )
 
-    history = TranslatedHistory()
+    history = TranslatedHistory(excluded_fields=["public_changed_at"])
 
     class Meta:
         verbose_name = _("plan")

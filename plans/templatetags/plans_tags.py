@@ -1,4 +1,5 @@
 from django import template
+from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
@@ -123,3 +124,9 @@ def plan_name(plan, autoescape: bool = True) -> str:
         labels.own(plan, "name", autoescape),
         autoescape,
     )
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language: str) -> str:
+    """This page's address in the language: a link, so public pages need no CSRF token."""
+    return translate_url(context["request"].get_full_path(), language)

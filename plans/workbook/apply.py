@@ -18,6 +18,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from plans import stamps
 from plans.models import Division
 from plans.models import Grade
 from plans.models import Plan
@@ -55,6 +56,9 @@ def import_plan(draft: PlanDraft, *, dry_run: bool) -> Changes:
             raise WorkbookInvalid(changes.problems)
         if dry_run:
             transaction.set_rollback(True)
+        elif changes:
+            # Written in bulk, past the signals; divisions and grades are the city's.
+            stamps.changed(Plan.objects.filter(city=changes.plan.city_id))
     return changes
 
 
