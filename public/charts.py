@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from plans.models import Grade
 from plans.models import Period
-from plans.models import Plan
 from reformtracker.lib.labels import period_label
-from surveys.models import SurveySheet
 from surveys.progress import ItemReport
 from surveys.progress import PlanProgress
+from surveys.progress import Tally
+from surveys.progress import listing_tallies
 from surveys.progress import result_grades
 
 # Layout of a stacked-bar chart, in pixels: a label line, then the bar.
@@ -180,60 +180,17 @@ def period_tallies(
     """Per period, the items by their one rating and the unrated, as the plan page counts.
 
     Items count once in each area they are listed in; sub-items do not count,
-    nor does an ended or merged item in a period it has no sheet in. One
-    query whatever the plan's size, reading ids only.
+    nor does an ended or merged item in a period it has no sheet in. A few
+    aggregate queries whatever the plan's size and number of periods.
     """
-    listings = Counter(
-        (row.item.sheet_item_id, row.item.has_ended)
-        for area in progress.areas
-        for row in area.rows
-    )
-    results = period_results(progress.plan, periods)
+    counts = listing_tallies(progress.plan, periods, progress.grades)
     tallies = []
     for period in periods:
-        tally: Counter = Counter()
-        for (item_id, ended), times in listings.items():
-            if (item_id, period.pk) not in results and ended:
-                continue
-            tally[results.get((item_id, period.pk))] += times
-        tallies.append(
-            (period, [tally[grade.pk] for grade in progress.grades], tally[None])
-        )
+        total = Tally([0] * len(progress.grades))
+        for items, _rows in counts.get(period.pk, {}).values():
+            total.add(items)
+        tallies.append((period, total.counts, total.unrated))
     return tallies
-
-
-def period_results(
-    plan: Plan, periods: list[Period]
-) -> dict[tuple[int, int], int | None]:
-    """The grade id of each item's one rating in the periods, by (item id, period id).
-
-    The same rating as `item_status`, from ids alone: for a plan that rates
-    schedule rows, the status its rule takes from the rows (in row order).
-    """
-    sheets = SurveySheet.objects.filter(period__in=periods)
-    if not plan.rates_schedule_rows or plan.division_sets_item_status:
-        grade_field = "division_grade_id"
-        if plan.second_round and not plan.rates_schedule_rows:
-            grade_field = "hq_grade_id"
-        return {
-            (item_id, period_id): grade_id
-            for item_id, period_id, grade_id in sheets.values_list(
-                "item_id", "period_id", grade_field
-            )
-        }
-    order = dict(plan.rating_scale.grades.values_list("pk", "order"))
-    rows: dict[tuple[int, int], list[int]] = {}
-    for item_id, period_id, grade_id in sheets.order_by(
-        "statuses__schedule_row__order"
-    ).values_list("item_id", "period_id", "statuses__grade_id"):
-        rated = rows.setdefault((item_id, period_id), [])
-        if grade_id is not None:
-            rated.append(grade_id)
-    latest = plan.item_status_rule == Plan.ItemStatusRule.LATEST
-    return {
-        key: (rated[-1] if latest else max(rated, key=order.get)) if rated else None
-        for key, rated in rows.items()
-    }
 
 
 def trend_chart(

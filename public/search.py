@@ -1,8 +1,9 @@
 """Search and filters on the public plan page, kept in the URL so a view can be shared.
 
-The plan page already holds every item with its published sheet, so matching
-happens here in Python: no query per filter, and keywords match whether typed in
-full-width or half-width characters (NFKC), in any letter case.
+The plan page lists no items until the form is used. A search reads every item
+with its published sheet and matches here in Python: no query per filter, and
+keywords match whether typed in full-width or half-width characters (NFKC), in
+any letter case. The matches are shown a page at a time.
 """
 
 from __future__ import annotations
@@ -12,15 +13,21 @@ from dataclasses import dataclass
 from dataclasses import replace
 
 from django import forms
+from django.core.paginator import Page
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from plans.models import Division
 from reformtracker.lib.labels import item_ref
 from surveys.progress import AreaProgress
 from surveys.progress import ItemRow
 from surveys.progress import PlanProgress
+from surveys.progress import plan_progress
 
 NOT_RATED = "none"
+PER_PAGE = 50  # matching items a page, each with its matching sub-items
 TAGS = {
     "new": (pgettext_lazy("item tag", "New"), lambda item: item.is_new),
     "follow_up": (
@@ -72,12 +79,10 @@ class PlanSearchForm(forms.Form):
             (a.area.pk, "\u2003" * a.depth + a.area.name_i18n)
             for a in progress.areas
         ]
-        divisions = {}
-        for row in all_rows(progress.areas):
-            for division in row.item.division_list:
-                divisions.setdefault(division.pk, division.name_i18n)
+        plan = progress.plan
+        divisions = Division.objects.filter(items__plan=plan).distinct()
         self.fields["division"].choices = every + sorted(
-            divisions.items(), key=lambda choice: choice[1]
+            ((d.pk, d.name_i18n) for d in divisions), key=lambda choice: choice[1]
         )
         grades = [(g.code, f"{g.code} {g.label_i18n}") for g in progress.grades]
         if progress.plan.rates_schedule_rows:
@@ -86,46 +91,49 @@ class PlanSearchForm(forms.Form):
         if not progress.period:
             # Nothing is published: there are no ratings to filter by.
             del self.fields["grade"]
-        if not any(
-            row.item.tags or row.item.relisted_from_id
-            for row in all_rows(progress.areas)
-        ):
+        if not plan.items.filter(
+            Q(is_new=True) | Q(is_follow_up=True) | Q(relisted_from__isnull=False)
+        ).exists():
             del self.fields["tag"]
 
     @property
     def active(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.values())
 
-    def results(self) -> PlanResults:
-        """The areas and rows that match; everything when the form is empty or invalid.
+    def results(self, page_number=None) -> PlanResults:
+        """The areas and rows that match, a page of items at a time; none when the form is empty or invalid.
 
         Items are listed with just their sub-items that match, and an item is
         listed for its sub-items even if it does not match itself. The count is
-        of the items and sub-items that match.
+        of the items and sub-items that match. A page number out of range shows
+        the last page; one that is not a number, the first.
         """
-        areas = self.progress.areas
         if not self.active:
-            return PlanResults(areas, matched=None)
+            return PlanResults([], matched=None, page=None)
+        progress = plan_progress(self.progress.plan, self.progress.period)
+        areas = progress.areas
         criteria = self.cleaned_data
         chosen_areas = (
             descendants(areas, criteria["area"]) if criteria["area"] else None
         )
         terms = normalise(criteria["q"]).split()
-        shown = []
+        found = []
         matched = 0
         for area in areas:
-            rows = []
-            if chosen_areas is None or area.area.pk in chosen_areas:
-                for row in area.rows:
-                    subs = [
-                        s for s in row.sub_items if self._matches(s, terms, criteria)
-                    ]
-                    itself = self._matches(row, terms, criteria)
-                    if itself or subs:
-                        rows.append(replace(row, sub_items=subs))
-                        matched += itself + len(subs)
-            shown.append(replace(area, rows=rows))
-        return PlanResults(with_ancestors(shown), matched=matched)
+            if chosen_areas is not None and area.area.pk not in chosen_areas:
+                continue
+            for row in area.rows:
+                subs = [s for s in row.sub_items if self._matches(s, terms, criteria)]
+                itself = self._matches(row, terms, criteria)
+                if itself or subs:
+                    found.append((area.area.pk, replace(row, sub_items=subs)))
+                    matched += itself + len(subs)
+        page = Paginator(found, PER_PAGE).get_page(page_number)
+        on_page: dict[int, list[ItemRow]] = {}
+        for area_id, row in page.object_list:
+            on_page.setdefault(area_id, []).append(row)
+        shown = [replace(area, rows=on_page.get(area.area.pk, [])) for area in areas]
+        return PlanResults(with_ancestors(shown), matched=matched, page=page)
 
     def _matches(self, row: ItemRow, terms: list[str], criteria) -> bool:
         item = row.item
@@ -171,13 +179,7 @@ def searchable_texts(row: ItemRow, progress: PlanProgress) -> list[str]:
 class PlanResults:
     areas: list[AreaProgress]
     matched: int | None  # None: no filter applied
-
-
-def all_rows(areas: list[AreaProgress]):
-    for area in areas:
-        for row in area.rows:
-            yield row
-            yield from row.sub_items
+    page: Page | None
 
 
 def descendants(areas: list[AreaProgress], area_id: int) -> set[int]:

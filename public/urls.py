@@ -10,6 +10,7 @@ plan_urls = [
     path("", views.plan_detail, name="plan"),
     path("items/<str:number>/", views.item_detail, name="item"),
     path("items/k/<str:key>/", views.item_by_key, name="item_key"),
+    path("areas/<str:key>/", views.area_detail, name="area"),
     path("results.csv", views.plan_results, {"fmt": "csv"}, name="results_csv"),
     path("results.json", views.plan_results, {"fmt": "json"}, name="results_json"),
     path("corrections/", views.plan_corrections, name="corrections"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models import Prefetch
 from django.db.models import Q
@@ -16,15 +19,21 @@ from plans.models import City
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
+from plans.models import PolicyArea
 from public import charts
 from public import opendata
 from public.search import PlanSearchForm
+from public.search import descendants
+from public.search import with_ancestors
 from surveys import access
 from surveys.models import Correction
 from surveys.models import Opinion
+from surveys.progress import area_rows
 from surveys.progress import item_report
 from surveys.progress import plan_progress
 from surveys.progress import published_periods
+
+AREA_PAGE_SIZE = 100  # items on a page of an area, each with its sub-items
 
 
 def _plan_cards(plans: QuerySet[Plan]) -> list[Plan]:
@@ -82,21 +91,56 @@ def plan_detail(request, city: str, plan_id: int):
 
 
 def plan_page(request, plan: Plan) -> dict:
-    """What the plan page shows: counts, charts, the search and its results."""
+    """What the plan page shows: counts, charts, the search and a page of its results.
+
+    Without a search no item is listed, each area linking to its own page, so
+    the page does not grow with the plan.
+    """
     periods = published_periods(plan)
-    progress = plan_progress(plan, periods[-1] if periods else None)
+    progress = plan_progress(plan, periods[-1] if periods else None, rows=False)
     search = PlanSearchForm(request.GET or None, progress)
     # One period has nothing to compare: the area chart shows it.
     trend = charts.period_tallies(progress, periods) if len(periods) > 1 else []
     return {
         "progress": progress,
         "search": search,
-        "results": search.results(),
+        "results": search.results(request.GET.get("page")),
         "area_chart": charts.area_chart(progress) if periods else None,
         "trend": trend,
         "trend_chart": charts.trend_chart(progress, trend) if trend else None,
         "can_read_reports": access.reads_reports(request.user, plan.city_id),
         "opinions": _public_opinions(period__plan=plan, item=None),
+    }
+
+
+def area_detail(request, city: str, plan_id: int, key: str):
+    """A policy area by its permanent key: its counts and a page of its items."""
+    plan = _plan(city, plan_id)
+    area = get_object_or_404(plan.areas, key=key)
+    return render(request, "public/area_detail.html", area_page(request, plan, area))
+
+
+def area_page(request, plan: Plan, area: PolicyArea) -> dict:
+    """The area's counts, with the areas under it, and a page of its items, theirs too."""
+    periods = published_periods(plan)
+    period = periods[-1] if periods else None
+    progress = plan_progress(plan, period, rows=False)
+    subtree = descendants(progress.areas, area.pk)
+    areas = [a for a in progress.areas if a.area.pk in subtree]
+    items = (
+        plan.items.filter(area__in=subtree, parent=None)
+        .order_by("area__order", "order")
+        .values_list("pk", flat=True)
+    )
+    page = Paginator(items, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = area_rows(plan, period, plan.items.filter(pk__in=list(page)))
+    return {
+        "area": next(a for a in areas if a.area.pk == area.pk),
+        "progress": replace(progress, areas=areas),
+        "sections": with_ancestors(
+            [replace(a, rows=rows.get(a.area.pk, [])) for a in areas]
+        ),
+        "page": page,
     }
 
 

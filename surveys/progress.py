@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
 
+from django.db.models import BooleanField
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import ExpressionWrapper
+from django.db.models import F
+from django.db.models import OuterRef
 from django.db.models import Prefetch
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Subquery
 
 from plans.models import Grade
 from plans.models import IndicatorValue
@@ -37,15 +45,6 @@ class ItemRow:
     sub_items: list[ItemRow] = field(default_factory=list)
     grades: list[Grade | None] = field(default_factory=list)
     status: Grade | None = None
-
-    @property
-    def counted(self) -> bool:
-        """Whether the period's counts include the item.
-
-        An item ended or merged before the period has no sheet in it: it is
-        left out rather than counted as not rated.
-        """
-        return self.sheet is not None or not self.item.has_ended
 
 
 def item_row(plan: Plan, item: Item, sheet: SurveySheet | None) -> ItemRow:
@@ -123,11 +122,6 @@ class Tally:
         self.unrated += other.unrated
 
 
-def tally(grades: list[Grade], results) -> Tally:
-    counted = Counter(grade.pk if grade else None for grade in results)
-    return Tally([counted[g.pk] for g in grades], counted[None])
-
-
 @dataclass
 class AreaProgress:
     """An area's items and, rolled up over the areas below it, their counts.
@@ -164,7 +158,9 @@ class PlanProgress:
 
     @property
     def top_areas(self) -> list[AreaProgress]:
-        return [a for a in self.areas if a.depth == 0]
+        """The areas not under another area of the list: those of the plan, or of an area page."""
+        listed = {a.area.pk for a in self.areas}
+        return [a for a in self.areas if a.area.parent_id not in listed]
 
     @property
     def nested(self) -> bool:
@@ -208,7 +204,9 @@ def area_path(area: PolicyArea, areas: dict[int, PolicyArea]) -> list[PolicyArea
     return path
 
 
-def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
+def plan_progress(
+    plan: Plan, period: Period | None, *, rows: bool = True
+) -> PlanProgress:
     """Each area's items with their ratings in the period (none: no ratings).
 
     An area's counts include those of the areas below it. A re-listed item
@@ -217,38 +215,24 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
     their parent and not counted: a parent's rating is its own. An ended or
     merged item counts only in the periods it has a sheet in. Callers choose
     the period, and so decide whether unpublished ones show.
+
+    The counts come from aggregate queries (`listing_tallies`); `rows=False`
+    leaves the items out, so that the cost does not grow with the plan.
     """
     grades = list(plan.rating_scale.grades.all())
-    sheets = {}
-    if period:
-        sheets = {
-            s.item_id: s
-            for s in with_statuses(
-                period.sheets.select_related("division_grade", "hq_grade"), plan
-            )
-        }
-    rows = {}
-    # Through the plan, so that each item knows it (and its city) for its address.
-    for item in plan.items.for_plan_page(plan):
-        rows[item.pk] = item_row(plan, item, sheets.get(item.sheet_item_id))
-    by_area: dict[int, list[ItemRow]] = {}
-    for row in rows.values():
-        if row.item.parent_id:
-            rows[row.item.parent_id].sub_items.append(row)
-        else:
-            by_area.setdefault(row.item.area_id, []).append(row)
+    by_area = area_rows(plan, period, plan.items.all()) if rows else {}
+    counts = listing_tallies(plan, [period] if period else [], grades)
+    own = counts[period.pk] if period else counts[None]
     all_areas = {area.pk: area for area in plan.areas.all()}
     areas = {}
     for area in all_areas.values():
-        counted = [row for row in by_area.get(area.pk, []) if row.counted]
+        items, schedule_rows = own.get(area.pk) or empty_tallies(plan, grades)
         areas[area.pk] = AreaProgress(
             area=area,
             path=area_path(area, all_areas),
             rows=by_area.get(area.pk, []),
-            items=tally(grades, [row.status for row in counted]),
-            schedule_rows=tally(grades, [g for row in counted for g in row.grades])
-            if plan.rates_schedule_rows
-            else None,
+            items=items,
+            schedule_rows=schedule_rows,
         )
     # Deepest first, so that each area adds its whole subtree to its parent.
     for progress in sorted(areas.values(), key=lambda a: -a.depth):
@@ -260,6 +244,151 @@ def plan_progress(plan: Plan, period: Period | None) -> PlanProgress:
                 parent.schedule_rows.add(progress.schedule_rows)
     return PlanProgress(
         plan=plan, period=period, grades=grades, areas=list(areas.values())
+    )
+
+
+def area_rows(
+    plan: Plan, period: Period | None, items: QuerySet[Item]
+) -> dict[int, list[ItemRow]]:
+    """The items' rows in the period by area id, each with its sub-items.
+
+    `items` chooses the top-level items listed (a page of them, say); their
+    sub-items come with them. Four queries or so, whatever their number.
+    """
+    listed = list(items.filter(parent=None).for_plan_page(plan))
+    subs = list(plan.items.filter(parent__in=listed).for_plan_page(plan))
+    sheets = {}
+    if period:
+        sheets = {
+            s.item_id: s
+            for s in with_statuses(
+                period.sheets.filter(
+                    item__in={item.sheet_item_id for item in [*listed, *subs]}
+                ).select_related("division_grade", "hq_grade"),
+                plan,
+            )
+        }
+    rows = {
+        item.pk: item_row(plan, item, sheets.get(item.sheet_item_id))
+        for item in [*listed, *subs]
+    }
+    for sub in subs:
+        rows[sub.parent_id].sub_items.append(rows[sub.pk])
+    by_area: dict[int, list[ItemRow]] = {}
+    for item in listed:
+        by_area.setdefault(item.area_id, []).append(rows[item.pk])
+    return by_area
+
+
+Tallies = tuple[Tally, Tally | None]  # items by rating, schedule rows by status
+
+# The two ways an item is listed in an area: as itself, or re-listed (再掲)
+# with its source's sheet. Each is a path from a sheet to the listed item.
+LISTINGS = ("item", "item__relistings")
+ACTIVE = Item.State.ACTIVE
+
+
+def empty_tallies(plan: Plan, grades: list[Grade]) -> Tallies:
+    rows = Tally([0] * len(grades)) if plan.rates_schedule_rows else None
+    return Tally([0] * len(grades)), rows
+
+
+def listing_tallies(
+    plan: Plan, periods: list[Period], grades: list[Grade]
+) -> dict[int | None, dict[int, Tallies]]:
+    """Per period id, each area's own counts (not rolled up), as `plan_progress` counts.
+
+    Aggregate queries whose number and result size depend on the areas,
+    grades and periods only, never on the items: the listed items with a
+    sheet by rating, the active listed items (counted as not rated where
+    they have no sheet) and, for a plan that rates rows, the rows by
+    status. Key None holds the counts with no period: every active item not
+    rated.
+    """
+    positions = {grade.pk: i for i, grade in enumerate(grades)}
+    active = dict(
+        plan.items.filter(parent=None, state=ACTIVE)
+        .filter(Q(relisted_from=None) | Q(relisted_from__state=ACTIVE))
+        .values("area_id")
+        .annotate(n=Count("pk"))
+        .values_list("area_id", "n")
+    )
+    result: dict[int | None, dict[int, Tallies]] = {}
+
+    def cell(period_id, area_id) -> Tallies:
+        found = result.setdefault(period_id, {})
+        if area_id not in found:
+            found[area_id] = empty_tallies(plan, grades)
+        return found[area_id]
+
+    def not_rated(period_id, area_id, n: int) -> None:
+        items, rows = cell(period_id, area_id)
+        items.unrated += n
+        if rows:
+            rows.unrated += n
+
+    for area_id, n in active.items():
+        not_rated(None, area_id, n)
+    sheets = SurveySheet.objects.filter(period__in=periods)
+    for via in LISTINGS:
+        listed = sheets.filter(**{f"{via}__plan": plan, f"{via}__parent": None})
+        found = listed.annotate(
+            listed_area=F(f"{via}__area_id"),
+            grade_id=_item_grade(plan),
+            active=ExpressionWrapper(
+                Q(item__state=ACTIVE) & Q(**{f"{via}__state": ACTIVE}),
+                output_field=BooleanField(),
+            ),
+            no_rows=~Exists(ScheduleStatus.objects.filter(sheet=OuterRef("pk"))),
+        ).values("period_id", "listed_area", "grade_id", "active", "no_rows")
+        for row in found.annotate(n=Count("pk")).order_by():
+            period_id, area_id, n = row["period_id"], row["listed_area"], row["n"]
+            items, rows = cell(period_id, area_id)
+            if row["grade_id"] in positions:
+                items.counts[positions[row["grade_id"]]] += n
+            else:
+                items.unrated += n
+            if rows and row["no_rows"]:
+                rows.unrated += n
+            if row["active"]:
+                # Counted here by its sheet: not among those without one.
+                not_rated(period_id, area_id, -n)
+        if plan.rates_schedule_rows:
+            statuses = ScheduleStatus.objects.filter(
+                sheet__period__in=periods,
+                **{f"sheet__{via}__plan": plan, f"sheet__{via}__parent": None},
+            ).values("sheet__period_id", f"sheet__{via}__area_id", "grade_id")
+            for period_id, area_id, grade_id, n in statuses.annotate(
+                n=Count("pk")
+            ).values_list(
+                "sheet__period_id", f"sheet__{via}__area_id", "grade_id", "n"
+            ):
+                rows = cell(period_id, area_id)[1]
+                if grade_id in positions:
+                    rows.counts[positions[grade_id]] += n
+                else:
+                    rows.unrated += n
+    for period in periods:
+        for area_id, n in active.items():
+            not_rated(period.pk, area_id, n)
+    return result
+
+
+def _item_grade(plan: Plan):
+    """The item's one rating on its sheet, as `item_status` gives it, as an expression."""
+    if not plan.rates_schedule_rows:
+        return F("hq_grade_id" if plan.second_round else "division_grade_id")
+    if plan.item_status_rule == Plan.ItemStatusRule.DIVISION:
+        return F("division_grade_id")
+    order = (
+        "-schedule_row__order"
+        if plan.item_status_rule == Plan.ItemStatusRule.LATEST
+        else "-grade__order"
+    )
+    return Subquery(
+        ScheduleStatus.objects.filter(sheet=OuterRef("pk"), grade__isnull=False)
+        .order_by(order)
+        .values("grade_id")[:1]
     )
 
 

@@ -140,6 +140,12 @@ def test_english_pages_of_a_plan_with_english_names_show_no_japanese_outside_lan
     item = sheet.item
     # Addresses in Japanese ("/..."), before an English page leaves the thread English.
     plan_url = "/en" + english_plan.get_absolute_url()
+    top = item.area
+    while top.parent:
+        top = top.parent
+    area_url = reverse(
+        "public:area", args=[english_plan.city.slug, english_plan.pk, top.key]
+    )
     public_pages = [
         "/en/",
         "/en" + english_plan.city.get_absolute_url(),
@@ -147,6 +153,7 @@ def test_english_pages_of_a_plan_with_english_names_show_no_japanese_outside_lan
         plan_url + "?grade=%E2%96%B3",
         "/en" + item.get_absolute_url(),
         "/en" + english_plan.items.get(number="2").get_absolute_url(),
+        "/en" + area_url,
     ]
     japanese_item_url = item.get_absolute_url()
     staff_pages = {
@@ -176,7 +183,8 @@ def test_english_pages_of_a_plan_with_english_names_show_no_japanese_outside_lan
     assert page.h1.get_text(strip=True) == (
         "Kakuu City Administrative Reform Action Plan"
     )
-    headings = [h.get_text(strip=True) for h in page.select("section.area > h4")]
+    area_page = soup(client.get(public_pages[-1]))
+    headings = [h.get_text(strip=True) for h in area_page.select("section.area > h4")]
     assert headings == ["(1) Developing staff"]
     item_page = soup(client.get(public_pages[4]))
     assert item_page.h1.get_text(strip=True) == "Better staff training"

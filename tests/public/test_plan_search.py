@@ -4,11 +4,14 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+import public.search
 from plans.models import Division
 from plans.models import Item
 from plans.models import PolicyArea
 from tests.html import soup
+from tests.html import table_rows
 from tests.html import text
 
 
@@ -26,10 +29,45 @@ def search(client, plan, **params):
     return response
 
 
-def test_without_filters_every_item_is_listed(client, seed_plan):
+def test_without_filters_no_item_is_listed_and_each_area_links_to_its_page(
+    client, seed_plan
+):
     response = search(client, seed_plan)
-    assert len(shown_items(response)) == seed_plan.items.count()
+    assert shown_items(response) == []
     assert soup(response).find(id="result-count") is None
+    links = soup(response).select("#grade-counts tbody th a")
+    assert [a["href"] for a in links] == [
+        reverse("public:area", args=[seed_plan.city.slug, seed_plan.pk, area.key])
+        for area in seed_plan.areas.all()
+    ]
+
+
+def test_results_are_paged_with_the_filters_kept(client, seed_plan, monkeypatch):
+    whole = shown_items(search(client, seed_plan, grade="A"))
+    monkeypatch.setattr(public.search, "PER_PAGE", 10)
+    first = search(client, seed_plan, grade="A")
+    count = soup(first).find(id="result-count").get_text()
+    next_link = soup(first).find("a", rel="next")["href"]
+    assert "grade=A" in next_link and "page=2" in next_link
+    pages = [shown_items(first)]
+    for number in range(2, 10):
+        response = search(client, seed_plan, grade="A", page=number)
+        assert soup(response).find(id="result-count").get_text() == count
+        pages.append(shown_items(response))
+        if soup(response).find("a", rel="next") is None:
+            break
+    assert len(pages) > 1
+    assert [n for page in pages for n in page] == whole
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, seed_plan, monkeypatch):
+    monkeypatch.setattr(public.search, "PER_PAGE", 10)
+    last = soup(search(client, seed_plan, grade="A", page=999))
+    assert last.find("a", rel="next") is None
+    assert last.find("a", rel="prev") is not None
+    assert shown_items(search(client, seed_plan, grade="A", page="x")) == shown_items(
+        search(client, seed_plan, grade="A")
+    )
 
 
 def test_keyword_matches_full_width_and_half_width_alike(client, seed_plan):
@@ -136,24 +174,25 @@ def test_nothing_matches(client, seed_plan):
     assert "該当する取組項目はありません" in text(response)
 
 
-def test_bad_filter_values_get_a_message_and_the_whole_list(client, seed_plan):
+def test_bad_filter_values_get_a_message_and_no_list(client, seed_plan):
     response = search(client, seed_plan, area="999999", grade="Z", q="あ" * 101)
     page = soup(response)
     summary = page.find(class_="error-summary")
     assert summary is not None
     errors = summary.get_text(" ", strip=True)
     assert "分野" in errors and "評価" in errors and "キーワード" in errors
-    assert len(shown_items(response)) == seed_plan.items.count()
+    assert shown_items(response) == []
+    assert table_rows(response, "grade-counts")["合計"] == ["3", "30", "10", "43"]
 
 
-def test_filtered_page_runs_the_same_queries_as_the_whole_page(client, seed_plan):
+def test_filters_run_the_same_queries_as_a_keyword_alone(client, seed_plan):
     def queries(**params):
         with CaptureQueriesContext(connection) as captured:
             search(client, seed_plan, **params)
         return len(captured)
 
     area = PolicyArea.objects.get(plan=seed_plan, name="財政基盤の強化")
-    assert queries(q="推進", area=area.pk, grade="A", tag="new") == queries()
+    assert queries(q="推進", area=area.pk, grade="A", tag="new") == queries(q="推進")
 
 
 def test_search_in_english(client, seed_plan):

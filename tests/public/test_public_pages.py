@@ -51,8 +51,15 @@ def test_plan_page_shows_the_period_and_plan_years_in_japanese_eras(client, seed
     assert "計画期間: 平成29年度（2017年度）～令和2年度（2020年度）" in page
 
 
-def test_plan_page_lists_items_with_their_hq_rating(client, seed_plan):
-    page = soup(client.get(seed_plan.get_absolute_url()))
+def area_url(plan, number):
+    """The page of the area where the item (or its parent) is listed."""
+    item = Item.objects.get(plan=plan, number=number)
+    area = (item.parent or item).area
+    return reverse("public:area", args=[plan.city.slug, plan.pk, area.key])
+
+
+def test_area_page_lists_items_with_their_hq_rating(client, seed_plan):
+    page = soup(client.get(area_url(seed_plan, "4-1")))
     row = page.find("a", href=item_url(seed_plan, "4-1")).find_parent("tr")
     assert "sub-item" in row["class"]
     assert (
@@ -60,8 +67,8 @@ def test_plan_page_lists_items_with_their_hq_rating(client, seed_plan):
     )
 
 
-def test_plan_page_shows_a_relisted_item_with_its_source_rating(client, seed_plan):
-    page = soup(client.get(seed_plan.get_absolute_url()))
+def test_area_page_shows_a_relisted_item_with_its_source_rating(client, seed_plan):
+    page = soup(client.get(area_url(seed_plan, "41")))
     row = page.find("a", href=item_url(seed_plan, "41")).find_parent("tr")
     assert "No.7の再掲" in row.get_text()
     assert row.find(class_="grade").contents[0] == "S"

@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from plans.models import Item
 from plans.models import Plan
@@ -70,9 +71,9 @@ def test_the_area_chart_leaves_out_an_item_that_has_ended(client, seed_plan, fy2
 
 
 def test_the_ended_item_is_still_listed_with_its_state(client, seed_plan, fy2018):
-    rows = soup(client.get(seed_plan.get_absolute_url())).select(
-        "table.items-table tbody tr"
-    )
+    area = seed_plan.items.get(number="3").area
+    url = reverse("public:area", args=[seed_plan.city.slug, seed_plan.pk, area.key])
+    rows = soup(client.get(url)).select("table.items-table tbody tr")
     row = next(tr for tr in rows if tr.td.get_text(strip=True) == "3")
     assert "終了（平成29年度）" in row.get_text()
 

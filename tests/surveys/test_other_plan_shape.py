@@ -234,11 +234,24 @@ def test_a_year_of_the_other_shape(client, other_plan):
     publish_period(period=period, by=hq)
     client.logout()
 
-    # The public plan page: the three levels of headings, counts of statuses.
+    # The public plan page: the three levels of areas, counts of statuses.
     page = client.get(other_plan.get_absolute_url())
+    levels = [
+        (tr["class"][0], tr.th.get_text(strip=True))
+        for tr in soup(page).select("#grade-counts tbody tr")
+    ]
+    assert levels == [
+        ("depth-0", "Ⅰ 行政運営の改革"),
+        ("depth-1", "1. 組織と人材"),
+        ("depth-2", "(1) 人材の育成"),
+        ("depth-0", "Ⅱ 財政運営の改革"),
+    ]
+    # The page of the top area lists its items under the areas they are in.
+    top = soup(page).find("a", string="Ⅰ 行政運営の改革")["href"]
+    area_page = client.get(top)
     headings = [
         (h.name, h.get_text(strip=True))
-        for h in soup(page).select(
+        for h in soup(area_page).select(
             "section.area > h2, section.area > h3, section.area > h4"
         )
     ]
@@ -246,7 +259,6 @@ def test_a_year_of_the_other_shape(client, other_plan):
         ("h2", "Ⅰ 行政運営の改革"),
         ("h3", "1. 組織と人材"),
         ("h4", "(1) 人材の育成"),
-        ("h2", "Ⅱ 財政運営の改革"),
     ]
     # 表1 rolls up to every level: items by their status (the worst row's,
     # △ for the training project), then schedule rows by status.
@@ -273,7 +285,7 @@ def test_a_year_of_the_other_shape(client, other_plan):
         assert code not in [th.get_text(strip=True) for th in counts.select("th")]
 
     # No numbers for unnumbered projects.
-    items_table = soup(page).select_one("section.area table")
+    items_table = soup(area_page).select_one("section.area table")
     assert "No." not in [th.get_text(strip=True) for th in items_table.select("th")]
 
     # The item page: the narrative, each row's status, the reason for △.
