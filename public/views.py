@@ -153,16 +153,17 @@ def item_detail(request, city: str, plan_id: int, number: str):
         plan__city__slug=city,
         number=number,
     )
+    return render(request, "public/item_detail.html", item_page(item))
+
+
+def item_page(item: Item) -> dict:
+    """What the item page shows: its published sheets, chart and opinions."""
     report = item_report(item)
-    return render(
-        request,
-        "public/item_detail.html",
-        {
-            "report": report,
-            "chart": charts.item_chart(report),
-            "opinions": _public_opinions(item=report.source),
-        },
-    )
+    return {
+        "report": report,
+        "chart": charts.item_chart(report),
+        "opinions": _public_opinions(item=report.source),
+    }
 
 
 def _public_opinions(**where) -> list[Opinion]:

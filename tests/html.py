@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 
 def soup(response) -> BeautifulSoup:
@@ -55,3 +56,11 @@ def japanese_outside_lang_ja(response) -> list[str]:
         if marked is None or not marked["lang"].startswith("ja"):
             found.append(tag["aria-label"])
     return found
+
+
+def area_pages(client, plan) -> list[BeautifulSoup]:
+    """The pages of the plan's top-level areas, which list every item of the plan."""
+    return [
+        soup(client.get(reverse("public:area", args=[plan.city.slug, plan.pk, key])))
+        for key in plan.areas.filter(parent=None).values_list("key", flat=True)
+    ]

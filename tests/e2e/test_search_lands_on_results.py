@@ -16,6 +16,7 @@ def test_a_search_lands_on_its_results(browser, live_server, seed_plan):
     assert page.url.endswith("#result-count")
     count = page.locator("#result-count")
     top = count.evaluate("e => e.getBoundingClientRect().top")
-    assert 0 <= top < 800, f"the result count is {top} px from the top of the window"
+    # Scrolled to its anchor, the count may sit a fraction of a pixel above the top.
+    assert -1 < top < 800, f"the result count is {top} px from the top of the window"
     assert page.evaluate("window.scrollY") > 0
     page.close()

@@ -87,6 +87,7 @@ def test_division_hq_and_citizen_through_one_cycle(browser, live_server, small_p
     citizen.goto(live_server.url)
     citizen.get_by_role("link", name="テスト市 行財政改革プラン").click()
     expect(citizen.locator("#grade-counts tfoot")).to_contain_text("合計")
+    citizen.get_by_role("link", name="行政サービスの向上").click()
     citizen.get_by_role("link", name="窓口サービスの改善").click()
     sheet = citizen.locator(".sheet")
     expect(sheet).to_contain_text("平均待ち時間が15分から8分に短縮した。")

@@ -26,6 +26,7 @@ from surveys.models import SurveySheet
 from tests import hostile
 from tests.factories import add_published_period
 from tests.factories import make_plan
+from tests.html import area_pages
 from tests.html import soup
 
 TABLES = [
@@ -83,10 +84,12 @@ def row_of(ws, number: str) -> int:
 
 
 def items_by_area(client, plan) -> dict[str, list[tuple]]:
-    """What the plan page lists per area: number, title, divisions."""
-    page = soup(client.get(plan.get_absolute_url()))
+    """What the area pages list per area: number, title, divisions."""
     result = {}
-    for section in page.select("section.area"):
+    sections = [
+        s for page in area_pages(client, plan) for s in page.select("section.area")
+    ]
+    for section in sections:
         heading = section.find(["h2", "h3"]).get_text(strip=True)
         result[heading] = [
             tuple(td.get_text(" ", strip=True) for td in tr.find_all("td")[:3])

@@ -2,10 +2,12 @@
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import add_published_period
 from tests.factories import scaled_copy
 from tests.html import table_rows
+from tests.html import text
 
 
 def count_queries(client, url) -> int:
@@ -58,3 +60,23 @@ def test_plan_list_queries_do_not_grow_with_plans(client, seed_plan):
     for factor in (1, 2):
         scaled_copy(seed_plan, factor)
     assert count_queries(client, "/") == one_plan
+
+
+def largest_area_url(plan) -> str:
+    area = max(plan.areas.all(), key=lambda a: a.items.count())
+    return reverse("public:area", args=[plan.city.slug, plan.pk, area.key])
+
+
+def test_area_page_queries_do_not_grow_with_the_plan(client, seed_plan):
+    seed_queries = count_queries(client, largest_area_url(seed_plan))
+    big = scaled_copy(seed_plan, 10)
+    assert count_queries(client, largest_area_url(big)) == seed_queries
+
+
+def test_search_results_queries_do_not_grow_with_the_plan(client, seed_plan):
+    query = "?q=%E5%AE%9F%E6%96%BD&page=2"  # 実施, the second page of results
+    seed_queries = count_queries(client, seed_plan.get_absolute_url() + query)
+    big = scaled_copy(seed_plan, 10)
+    assert count_queries(client, big.get_absolute_url() + query) == seed_queries
+    # More than one page of results at 10×: the count is of a page, not of them all.
+    assert "ページ中2ページ目" in text(client.get(big.get_absolute_url() + query))
