@@ -87,7 +87,7 @@ def main() -> None:
             query_count = len(queries)  # read now: later requests clear the log
             request_time = median_time(args.repeat, lambda url=url: client.get(url))
 
-            request = RequestFactory().get(url)
+            request = RequestFactory(HTTP_HOST="127.0.0.1").get(url)
             request.user = AnonymousUser()
             context = context_of(request)
             floor = median_time(
