@@ -39,11 +39,17 @@ def page_cache(request, settings):
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
+                "LOCATION": f"{url}/{worker_number()}",
             }
         }
     cache.clear()
     return request.param
+
+
+def worker_number() -> int:
+    """This pytest-xdist worker's number (gw3 is 3; 0 without xdist): its Redis
+    database, so that one worker's cache.clear() leaves the others' pages."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
 @pytest.fixture
