@@ -18,25 +18,14 @@ from plans.models import Membership
 from plans.models import Plan
 from plans.models import RatingScale
 from plans.models import ScheduleRow
+from surveys.seed import load_seed
+from tests.conftest import create_reference_data
 
 BEFORE_CITIES = [
     ("plans", "0009_history_of_groups"),
     ("surveys", "0004_schedule_status"),
 ]
 OTHER_CITY = "東大和市"
-
-
-@pytest.fixture
-def before_cities():
-    """The historical models before cities, in an empty database; migrated fully back after."""
-    call_command("flush", interactive=False, verbosity=0)
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_CITIES)
-    try:
-        yield executor.loader.project_state(BEFORE_CITIES).apps
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def make_old_plan(apps, *, city: str, scale_code: str, division: str) -> None:
@@ -71,27 +60,43 @@ def make_old_role(apps, *, username: str, group: str) -> None:
     )
 
 
-@pytest.fixture
-def migrated(before_cities):
-    """Two cities' plans and two role holders, old style, then every migration."""
-    apps = before_cities
-    make_old_plan(apps, city="小平市", scale_code="sab", division="財政課")
-    make_old_plan(apps, city=OTHER_CITY, scale_code="east", division="市民課")
-    apps.get_model("plans", "Division").objects.create(name="未使用課")
-    make_old_role(apps, username="hq", group="行革本部")
-    make_old_role(apps, username="committee", group="推進委員会")
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+@pytest.fixture(scope="module")
+def migrated(django_db_setup, django_db_blocker):
+    """Two cities' plans and two role holders, old style, then every migration.
+
+    Migrated once for the module and committed, since the tests only read; the
+    database is then emptied and the session's seed loaded again, as the other
+    tests expect to find it.
+    """
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        executor = MigrationExecutor(connection)
+        executor.migrate(BEFORE_CITIES)
+        apps = executor.loader.project_state(BEFORE_CITIES).apps
+        try:
+            make_old_plan(apps, city="小平市", scale_code="sab", division="財政課")
+            make_old_plan(apps, city=OTHER_CITY, scale_code="east", division="市民課")
+            apps.get_model("plans", "Division").objects.create(name="未使用課")
+            make_old_role(apps, username="hq", group="行革本部")
+            make_old_role(apps, username="committee", group="推進委員会")
+        finally:
+            executor = MigrationExecutor(connection)
+            executor.migrate(executor.loader.graph.leaf_nodes())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        create_reference_data()
+        load_seed()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_each_city_name_becomes_a_city_owning_its_plans(migrated):
     assert City.objects.get(name="小平市").slug == "kodaira"
     scales = dict(Plan.objects.values_list("city__name", "rating_scale__code"))
     assert scales == {"小平市": "sab", OTHER_CITY: "east"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_divisions_and_scales_belong_to_the_city_using_them(migrated):
     cities = dict(Division.objects.values_list("name", "city__name"))
     assert cities == {"財政課": "小平市", "市民課": OTHER_CITY, "未使用課": "小平市"}
@@ -99,7 +104,7 @@ def test_divisions_and_scales_belong_to_the_city_using_them(migrated):
     assert scales == {"sab": "小平市", "east": OTHER_CITY}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_group_members_become_hq_and_committee_of_every_city(migrated):
     roles = set(Membership.objects.values_list("user__username", "city__name", "role"))
     assert roles == {
@@ -110,7 +115,7 @@ def test_group_members_become_hq_and_committee_of_every_city(migrated):
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_rows_get_unique_stable_keys(migrated):
     for model, count in [(Item, 4), (Indicator, 8), (ScheduleRow, 8)]:
         keys = list(model.objects.values_list("key", flat=True))
