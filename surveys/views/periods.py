@@ -127,11 +127,20 @@ def period_queue(request, pk: int):
     )
 
 
+MISSING_SHOWN = 10  # sheets named per division in the queue's 未提出 list
+
+
 def _missing_with_reminders(period: Period) -> list[tuple]:
-    """(division, its sheets not yet submitted, its latest reminder or None)."""
+    """(division, the first MISSING_SHOWN of its sheets not yet submitted, how
+    many more there are, its latest reminder or None)."""
     reminded = latest_reminders(period)
     return [
-        (division, sheets, reminded.get(division.pk))
+        (
+            division,
+            sheets[:MISSING_SHOWN],
+            len(sheets) - MISSING_SHOWN if len(sheets) > MISSING_SHOWN else 0,
+            reminded.get(division.pk),
+        )
         for division, sheets in missing_by_division(period).items()
     ]
 

@@ -7,7 +7,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.models import Membership
 from surveys.models import SurveySheet
+from surveys.workflow import open_period
+from tests.conftest import make_user
+from tests.factories import make_plan
 from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
@@ -44,8 +48,12 @@ def test_user_without_role_is_told_to_ask_an_administrator(
     )
 
 
+def queue_url(period) -> str:
+    return reverse("surveys:queue", args=[period.pk])
+
+
 def queue(client, period, **params):
-    return client.get(reverse("surveys:queue", args=[period.pk]), params)
+    return client.get(queue_url(period), params)
 
 
 def test_queue_filters_by_division_and_state(
@@ -153,3 +161,28 @@ def test_demo_creates_a_user_per_role_and_opens_a_period(client, seed_plan, sett
     assert len(table_rows(client.get(reverse("surveys:dashboard")), "own-sheets")) == 3
     client.post(log_in, {"username": "hq", "password": "demo-pass-2026"})
     assert client.get(reverse("surveys:queue", args=[period.pk])).status_code == 200
+
+
+def test_the_missing_list_names_ten_sheets_a_division_and_links_to_the_rest(client, db):
+    plan = make_plan(items=36)  # 窓口課 leads items 1, 4, 7, … 34: twelve sheets
+    hq = make_user("hq-test", role=Membership.Role.HQ, city="テスト市")
+    period = open_period(
+        plan=plan,
+        fiscal_year=2024,
+        half="first",
+        deadline=timezone.localdate() + datetime.timedelta(days=14),
+        by=hq,
+    )
+    client.force_login(hq)
+    line = next(
+        li
+        for li in soup(queue(client, period)).select("#missing li")
+        if li.strong.get_text() == "窓口課"
+    )
+    named = [a.get_text() for a in line.find_all("a") if "/sheets/" in a["href"]]
+    assert named == [f"No.{k}" for k in range(1, 29, 3)]  # the first ten
+    assert "12件" in line.get_text()
+    more = line.select_one("a.more-missing")
+    assert more.get_text(strip=True) == "ほか 2 件"
+    rows = table_rows(client.get(queue_url(period) + more["href"]), "queue")
+    assert len(rows) == 12  # the division's sheets, every one on the page
