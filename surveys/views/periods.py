@@ -285,11 +285,14 @@ def period_step(request, pk: int, step: PeriodStep):
 def period_reading(request, pk: int):
     """The committee's reading list: the period's sheets in the plan's order."""
     period = access.period_for_reports(request.user, pk)
-    sheets = with_statuses(
-        period.sheets.for_queue().order_by("item__order"), period.plan
+    pager = paged(
+        with_statuses(
+            period.sheets.for_queue().order_by("item__order", "pk"), period.plan
+        ),
+        request.GET,
     )
     return render(
-        request, "surveys/period_reading.html", {"period": period, "sheets": sheets}
+        request, "surveys/period_reading.html", {"period": period, "pager": pager}
     )
 
 

@@ -39,15 +39,30 @@ def sheet_detail(request, pk: int):
     return render_sheet(request, access.sheet_for(request.user, pk))
 
 
+def _around(sheet: SurveySheet) -> tuple[Q, Q]:
+    """The sheets before and after `sheet` in a list in the plan's order (then
+    the sheet's id, for items given the same place)."""
+    order = sheet.item.order
+    before = Q(item__order__lt=order) | Q(item__order=order, pk__lt=sheet.pk)
+    after = Q(item__order__gt=order) | Q(item__order=order, pk__gt=sheet.pk)
+    return before, after
+
+
 def _reading_nav(sheet: SurveySheet) -> dict:
-    """For the committee: the reading list, and the sheets before and after this one."""
-    order = sheet.period.sheets.order_by("item__order").values_list("pk", flat=True)
-    before = order.filter(item__order__lt=sheet.item.order).last()
-    after = order.filter(item__order__gt=sheet.item.order).first()
+    """For the committee: the page of the reading list this sheet stands on, and
+    the sheets before and after it."""
+    before, after = _around(sheet)
+    sheets = sheet.period.sheets.order_by("item__order", "pk").values_list(
+        "pk", flat=True
+    )
+    previous = sheets.filter(before).last()
+    following = sheets.filter(after).first()
+    page = page_of(sheets.filter(before).count())
     return {
-        "queue": reverse("surveys:reading", args=[sheet.period_id]),
-        "previous": reverse("surveys:sheet", args=[before]) if before else None,
-        "next": reverse("surveys:sheet", args=[after]) if after else None,
+        "queue": reverse("surveys:reading", args=[sheet.period_id])
+        + (f"?page={page}" if page > 1 else ""),
+        "previous": reverse("surveys:sheet", args=[previous]) if previous else None,
+        "next": reverse("surveys:sheet", args=[following]) if following else None,
         "reading": True,
     }
 
@@ -63,9 +78,7 @@ def _queue_nav(request, sheet: SurveySheet) -> dict | None:
     params = request.POST if request.method == "POST" else request.GET
     kept = queue_params(params)
     queue = QueueFilterForm(kept, period=sheet.period).filter(sheet.period.sheets.all())
-    order = sheet.item.order
-    after = Q(item__order__gt=order) | Q(item__order=order, pk__gt=sheet.pk)
-    before = Q(item__order__lt=order) | Q(item__order=order, pk__lt=sheet.pk)
+    before, after = _around(sheet)
     following = queue.filter(after).values_list("pk", flat=True).first()
     # Back to the page the sheet stands on (or stood on, before a decision took
     # it out of the filter): the sheets before it in the queue decide which.
