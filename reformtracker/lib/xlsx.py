@@ -27,6 +27,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import Element
+from openpyxl.xml.functions import SubElement
 
 # Excel's Japanese default; set on every cell so no cell falls back to Calibri.
 FONT_NAME = "游ゴシック"
@@ -88,11 +90,27 @@ class _InMemoryWriter(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = WorksheetWriter(ws, out=BytesIO())
+        writer = _WorksheetWriter(ws, out=BytesIO())
         writer.write()
         ws._rels = writer._rels
         self._archive.writestr(ws.path[1:], writer.read())
         self.manifest.append(ws)
+
+
+class _WorksheetWriter(WorksheetWriter):
+    def write_merged_cells(self):
+        """The merged ranges, written as openpyxl writes them.
+
+        openpyxl turns each range back into text, parses the text into a new
+        range object, checks it and serialises it generically: nearly a fifth of the
+        time it takes to save a 調査票 workbook with its 8,190 merges.
+        """
+        ranges = self.ws.merged_cells.ranges
+        if ranges:
+            element = Element("mergeCells", count=str(len(ranges)))
+            for bounds in ranges:
+                SubElement(element, "mergeCell", ref=bounds.coord)
+            self.xf.send(element)
 
 
 class _CharWidths(dict):
