@@ -102,8 +102,8 @@ class _WorksheetWriter(WorksheetWriter):
         """The merged ranges, written as openpyxl writes them.
 
         openpyxl turns each range back into text, parses the text into a new
-        range object, checks it and serialises it generically: nearly a fifth of the
-        time it takes to save a 調査票 workbook with its 8,190 merges.
+        range object, checks it and serialises it generically: nearly a fifth
+        of the time it takes to save a 調査票 workbook with its 8,190 merges.
         """
         ranges = self.ws.merged_cells.ranges
         if ranges:
