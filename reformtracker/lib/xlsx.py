@@ -146,17 +146,18 @@ def put(
     would look the style up again and scan the text for the characters
     UNWRITABLE has already removed, which is most of a large report's time.
     """
-    cell = Cell(
-        ws,
-        row=row,
-        column=column,
-        style_array=_style(ws.parent, font, fill, alignment, border),
-    )
+    cell = _empty(ws, row, column, _style(ws.parent, font, fill, alignment, border))
     if isinstance(value, str):
         cell._value = UNWRITABLE.sub("", value)[:MAX_TEXT]
         cell.data_type = "s"
     elif value is not None:
         cell.value = value
+    return cell
+
+
+def _empty(ws: Worksheet, row: int, column: int, style: StyleArray) -> Cell:
+    """An empty cell with its own copy of `style`, added to the worksheet."""
+    cell = Cell(ws, row=row, column=column, style_array=style)
     ws._add_cell(cell)
     return cell
 
@@ -198,7 +199,7 @@ def put_merged(ws: Worksheet, row: int, first: int, last: int, value, **style):
     """
     cell = put(ws, row, first, value, **style)
     for column in range(first + 1, last + 1):
-        put(ws, row, column, None, **style)
+        _empty(ws, row, column, cell._style)
     if last > first:
         bounds = CellRange(min_col=first, min_row=row, max_col=last, max_row=row)
         ws.merged_cells.ranges.add(bounds)
