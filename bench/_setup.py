@@ -5,6 +5,7 @@ Uses SQLite in a temporary directory unless DB=postgres points at a server.
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import sys
@@ -29,10 +30,21 @@ def setup_django() -> None:
 
 
 def median_time(repeat: int, function) -> float:
-    """The median of `repeat` timed calls of `function`, in seconds."""
+    """The median of `repeat` timed calls of `function`, in seconds.
+
+    Each call starts from a collected heap and runs without the garbage
+    collector: otherwise a full collection, set off by whatever the calls
+    before left behind, lands in one call or another at random and is timed
+    as that call's work.
+    """
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
     return statistics.median(times)

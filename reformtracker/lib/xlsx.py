@@ -6,11 +6,16 @@ import functools
 import math
 import re
 import unicodedata
+from datetime import UTC
+from datetime import datetime
 from io import BytesIO
+from zipfile import ZIP_DEFLATED
+from zipfile import ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment
 from openpyxl.styles import Border
 from openpyxl.styles import Font
@@ -18,8 +23,12 @@ from openpyxl.styles import PatternFill
 from openpyxl.styles import Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import Element
+from openpyxl.xml.functions import SubElement
 
 # Excel's Japanese default; set on every cell so no cell falls back to Calibri.
 FONT_NAME = "游ゴシック"
@@ -60,10 +69,48 @@ def save(workbook: Workbook) -> bytes:
     garbage collection, which then scans every object of the process.
     """
     buffer = BytesIO()
-    workbook.save(buffer)
+    workbook.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemoryWriter(workbook, archive).save()
     for ws in workbook.worksheets:
         ws._cells.clear()
     return buffer.getvalue()
+
+
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer (Workbook.save), each worksheet's XML kept in memory.
+
+    openpyxl writes every worksheet to a temporary file, copies the file into
+    the archive and deletes it: three file operations a worksheet, on a disk
+    other processes share, for a 580-sheet workbook longer than writing its
+    cells. The XML is the same; only where it waits before the archive differs.
+    """
+
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = _WorksheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+
+
+class _WorksheetWriter(WorksheetWriter):
+    def write_merged_cells(self):
+        """The merged ranges, written as openpyxl writes them.
+
+        openpyxl turns each range back into text, parses the text into a new
+        range object, checks it and serialises it generically: nearly a fifth
+        of the time it takes to save a 調査票 workbook with its 8,190 merges.
+        """
+        ranges = self.ws.merged_cells.ranges
+        if ranges:
+            element = Element("mergeCells", count=str(len(ranges)))
+            for bounds in ranges:
+                SubElement(element, "mergeCell", ref=bounds.coord)
+            self.xf.send(element)
 
 
 class _CharWidths(dict):
@@ -99,17 +146,18 @@ def put(
     would look the style up again and scan the text for the characters
     UNWRITABLE has already removed, which is most of a large report's time.
     """
-    cell = Cell(
-        ws,
-        row=row,
-        column=column,
-        style_array=_style(ws.parent, font, fill, alignment, border),
-    )
+    cell = _empty(ws, row, column, _style(ws.parent, font, fill, alignment, border))
     if isinstance(value, str):
         cell._value = UNWRITABLE.sub("", value)[:MAX_TEXT]
         cell.data_type = "s"
     elif value is not None:
         cell.value = value
+    return cell
+
+
+def _empty(ws: Worksheet, row: int, column: int, style: StyleArray) -> Cell:
+    """An empty cell with its own copy of `style`, added to the worksheet."""
+    cell = Cell(ws, row=row, column=column, style_array=style)
     ws._add_cell(cell)
     return cell
 
@@ -151,7 +199,7 @@ def put_merged(ws: Worksheet, row: int, first: int, last: int, value, **style):
     """
     cell = put(ws, row, first, value, **style)
     for column in range(first + 1, last + 1):
-        put(ws, row, column, None, **style)
+        _empty(ws, row, column, cell._style)
     if last > first:
         bounds = CellRange(min_col=first, min_row=row, max_col=last, max_row=row)
         ws.merged_cells.ranges.add(bounds)

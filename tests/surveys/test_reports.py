@@ -8,11 +8,15 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import Period
+from reformtracker.lib import xlsx
 from surveys import reports
 from surveys.models import SurveySheet
+from tests.factories import scaled_copy
 
 AREAS = [
     "地域協働の推進",
@@ -212,6 +216,42 @@ def test_ready_to_print(seed_plan, fy2017, build, sheet, title_rows, freeze):
     assert body.font.name == "游ゴシック"
     assert body.alignment.wrap_text
     assert all(ws.column_dimensions[letter].width >= 7 for letter in "ABCD")
+
+
+def xml_parts(data: bytes) -> dict[str, bytes]:
+    """Every part of a workbook file but its creation and save times."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name != "docProps/core.xml"
+        }
+
+
+def test_survey_sheets_are_saved_as_openpyxl_saves_them(seed_plan, fy2017, monkeypatch):
+    """xlsx.save keeps worksheets in memory and writes merges itself: same XML."""
+    ours = xml_parts(reports.sheets_workbook(seed_plan, fy2017))
+
+    def openpyxl_save(workbook):
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    monkeypatch.setattr(xlsx, "save", openpyxl_save)
+    assert b"<mergeCell " in ours["xl/worksheets/sheet1.xml"]
+    assert ours == xml_parts(reports.sheets_workbook(seed_plan, fy2017))
+
+
+def test_survey_sheets_of_a_plan_three_times_the_size_take_as_many_queries(
+    seed_plan, fy2017
+):
+    big = scaled_copy(seed_plan, 3)
+    with CaptureQueriesContext(connection) as seed_queries:
+        seed_sheets = open_workbook(reports.sheets_workbook(seed_plan, fy2017))
+    with CaptureQueriesContext(connection) as big_queries:
+        big_sheets = open_workbook(reports.sheets_workbook(big, big.periods.get()))
+    assert len(big_sheets.worksheets) == 3 * len(seed_sheets.worksheets)
+    assert len(big_queries) == len(seed_queries)
 
 
 def test_trend_has_a_column_per_period(seed_plan, fy2017, open_fy2018):
