@@ -21,8 +21,9 @@ from django.db.models import Exists
 from django.db.models import F
 from django.db.models import OuterRef
 from django.db.models import Q
+from django.db.models import TextField
 from django.db.models import Value
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.db.models.functions import Concat
 from django.db.models.lookups import Contains
@@ -206,14 +207,25 @@ def _sheets(period: Period | None):
 
 def _has_word(plan: Plan, period: Period | None, term: str) -> Q:
     """Whether the term is in what a keyword is looked for in, folded."""
-    item_texts = [F("title"), KT("i18n__title_en"), F("purpose"), F("content")]
+    item_texts = [
+        F("title"),
+        KeyTextTransform("title_en", "i18n"),
+        F("purpose"),
+        F("content"),
+    ]
     if plan.numbered_items:  # as pages refer to it (item_ref): No.2-1
-        item_texts.append(Concat(Value("No."), F("number")))
+        item_texts.append(Concat(Value("No."), F("number"), output_field=TextField()))
     found = [
         _contains(item_texts, term),
         Exists(
             ItemDivision.objects.filter(
-                _contains([F("division__name"), KT("division__i18n__name_en")], term),
+                _contains(
+                    [
+                        F("division__name"),
+                        KeyTextTransform("name_en", "division__i18n"),
+                    ],
+                    term,
+                ),
                 item=OuterRef("pk"),
             )
         ),
@@ -240,7 +252,7 @@ def _contains(texts: list, term: str) -> Q:
     """Whether the texts, folded, hold the term (it has no white space to span two)."""
     joined = texts[0]
     for text in texts[1:]:
-        joined = Concat(joined, Value("\n"), text)
+        joined = Concat(joined, Value("\n"), text, output_field=TextField())
     return Q(Contains(Folded(joined), term))
 
 
