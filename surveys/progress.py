@@ -29,7 +29,8 @@ from surveys.models import SurveySheet
 
 def published_periods(plan: Plan) -> list[Period]:
     """The plan's published periods, oldest first."""
-    return sorted(plan.periods.published(), key=lambda p: p.sort_key)
+    # Sorted here: the model's ordering would join the plan and city to sort.
+    return sorted(plan.periods.published().order_by(), key=lambda p: p.sort_key)
 
 
 @dataclass
@@ -473,6 +474,7 @@ class ItemReport:
     divisions: list
     lineage: list[Item]
     across_plans: list[LineageStep]
+    grades: list[Grade]  # of the plan's scale
 
     @property
     def other_grades(self) -> list[Grade]:
@@ -492,10 +494,13 @@ def item_report(item: Item) -> ItemReport:
     """Everything the public item page shows, from published periods only.
 
     A re-listed item shows its source's indicators, schedule and sheets.
+    Rows are sorted by their own order (or here), not by their model's
+    ordering, which would join the plan and its city to each query.
     """
+    plan = item.plan
     source = item.relisted_from or item
     lineage = item.lineage()
-    periods = published_periods(item.plan)
+    periods = published_periods(plan)
     published = [p.pk for p in periods]
     sheets = list(
         with_statuses(
@@ -507,13 +512,14 @@ def item_report(item: Item) -> ItemReport:
                     queryset=Correction.objects.published(),
                     to_attr="published_corrections",
                 )
-            ),
-            item.plan,
+            )
+            .order_by(),
+            plan,
         )
     )
     sheets.sort(key=lambda s: s.period.sort_key, reverse=True)
     indicators = list(
-        source.indicators.prefetch_related(
+        source.indicators.order_by("order").prefetch_related(
             Prefetch(
                 "values",
                 queryset=IndicatorValue.objects.filter(period__in=published),
@@ -525,34 +531,44 @@ def item_report(item: Item) -> ItemReport:
         by_period = {v.period_id: v for v in indicator.published_values}
         indicator.actuals = [by_period.get(p.pk) for p in periods]
     latest = periods[-1].pk if periods else None
-    plan = item.plan
     sub_items = []
-    for sub in source.sub_items.prefetch_related(
-        Prefetch(
-            "sheets",
-            queryset=with_statuses(
-                SurveySheet.objects.filter(period=latest).select_related(
-                    "division_grade", "hq_grade"
+    for sub in (
+        source.sub_items.order_by("order")
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "sheets",
+                queryset=with_statuses(
+                    SurveySheet.objects.filter(period=latest).select_related(
+                        "division_grade", "hq_grade"
+                    ),
+                    plan,
                 ),
-                plan,
-            ),
-            to_attr="latest_sheets",
+                to_attr="latest_sheets",
+            )
         )
     ):
+        sub.plan = plan  # for its address, without a query per sub-item
         sheet = next(iter(sub.latest_sheets), None)
         sub_items.append(item_row(plan, sub, sheet))
+    relistings = list(
+        source.relistings.exclude(pk=item.pk).select_related("area").order_by("order")
+    )
+    for relisting in relistings:
+        relisting.plan = plan  # re-listed in the same plan
     return ItemReport(
         item=item,
         source=source,
         periods=periods,
         sheets=sheets,
         indicators=indicators,
-        schedule_rows=list(source.schedule_rows.all()),
+        schedule_rows=list(source.schedule_rows.order_by("order")),
         sub_items=sub_items,
-        relistings=list(source.relistings.exclude(pk=item.pk)),
+        relistings=relistings,
         divisions=[
             link.division for link in item.division_links.select_related("division")
         ],
         lineage=lineage,
         across_plans=lineage_ratings(lineage),
+        grades=list(plan.rating_scale.grades.order_by("order")),
     )

@@ -281,7 +281,9 @@ class Item(models.Model):
         links = dict(
             Item.objects.filter(
                 plan__city_id=self.plan.city_id, carried_from__isnull=False
-            ).values_list("pk", "carried_from_id")
+            )
+            .order_by()
+            .values_list("pk", "carried_from_id")
         )
         seen = {self.pk}
         earlier = []

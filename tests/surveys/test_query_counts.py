@@ -112,3 +112,30 @@ def test_search_reads_a_page_of_items_however_large_the_plan(
     seed_rows = rows_read(client, seed_plan.get_absolute_url() + query)
     big = scaled_copy(seed_plan, 10)
     assert rows_read(client, big.get_absolute_url() + query) == seed_rows
+
+
+def test_item_page_queries_do_not_grow_with_its_sub_items(client, seed_plan):
+    item = seed_plan.items.get(number="4")
+    url = item.get_absolute_url()
+    before = count_queries(client, url)
+    for k in range(5, 8):
+        Item.objects.create(
+            plan=seed_plan, area=item.area, parent=item, number=f"4-{k}", title="副"
+        )
+    assert count_queries(client, url) == before
+    assert "4-7" in text(client.get(url))
+
+
+def test_item_page_queries_do_not_grow_with_its_re_listings(client, seed_plan):
+    item = seed_plan.items.get(number="7")
+    url = item.get_absolute_url()
+    before = count_queries(client, url)
+    for area in seed_plan.areas.exclude(pk=item.area_id)[:3]:
+        Item.objects.create(
+            plan=seed_plan,
+            area=area,
+            relisted_from=item,
+            number=f"7-{area.pk}",
+            title=item.title,
+        )
+    assert count_queries(client, url) == before
