@@ -531,31 +531,28 @@ def item_report(item: Item) -> ItemReport:
         by_period = {v.period_id: v for v in indicator.published_values}
         indicator.actuals = [by_period.get(p.pk) for p in periods]
     latest = periods[-1].pk if periods else None
-    sub_items = []
-    for sub in (
-        source.sub_items.order_by("order")
+    # Its sub-items and the other listings of its source, in one query.
+    related = list(
+        Item.objects.filter(Q(parent=source) | Q(relisted_from=source))
+        .exclude(pk=item.pk)
         .select_related("area")
-        .prefetch_related(
-            Prefetch(
-                "sheets",
-                queryset=with_statuses(
-                    SurveySheet.objects.filter(period=latest).select_related(
-                        "division_grade", "hq_grade"
-                    ),
-                    plan,
-                ),
-                to_attr="latest_sheets",
-            )
-        )
-    ):
-        sub.plan = plan  # for its address, without a query per sub-item
-        sheet = next(iter(sub.latest_sheets), None)
-        sub_items.append(item_row(plan, sub, sheet))
-    relistings = list(
-        source.relistings.exclude(pk=item.pk).select_related("area").order_by("order")
+        .order_by("order")
     )
-    for relisting in relistings:
-        relisting.plan = plan  # re-listed in the same plan
+    for other in related:
+        if other.plan_id == plan.pk:
+            other.plan = plan  # for its address, without a query each
+    subs = [other for other in related if other.parent_id == source.pk]
+    latest_sheets = {
+        sheet.item_id: sheet
+        for sheet in with_statuses(
+            SurveySheet.objects.filter(period=latest, item__in=subs).select_related(
+                "division_grade", "hq_grade"
+            ),
+            plan,
+        )
+    }
+    sub_items = [item_row(plan, sub, latest_sheets.get(sub.pk)) for sub in subs]
+    relistings = [other for other in related if other.relisted_from_id == source.pk]
     return ItemReport(
         item=item,
         source=source,
