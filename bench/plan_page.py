@@ -1,4 +1,4 @@
-"""Time the public plan, area and item pages at 1×, 10× and 100× the seed plan.
+"""Time the public plan page, a search, an area and an item page at 1×, 10× and 100× the seed plan.
 
     .venv/bin/python bench/plan_page.py [--repeat N] [--factors 1,10,100]
     DB=postgres DB_HOST=127.0.0.1 DB_PORT=5432 .venv/bin/python bench/plan_page.py
@@ -19,6 +19,8 @@ import os
 
 from _setup import median_time
 from _setup import setup_django
+
+SEARCH = "?q=%E6%8E%A8%E9%80%B2"  # 推進: a word of many items, matched in the database
 
 
 def main() -> None:
@@ -65,6 +67,8 @@ def main() -> None:
         return [
             ("plan", plan.get_absolute_url(), "public/plan_detail.html",
              lambda request: plan_page(request, plan)),
+            ("search", plan.get_absolute_url() + SEARCH, "public/plan_detail.html",
+             lambda request: plan_page(request, plan)),
             ("area", reverse("public:area", args=[plan.city.slug, plan.pk, area.key]), "public/area_detail.html",
              lambda request: area_page(request, plan, area)),
             ("item", item.get_absolute_url(), "public/item_detail.html",
@@ -74,7 +78,7 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host outside the test runner
     print(f"database: {connection.vendor}; median of {args.repeat} runs")
     print(
-        f"{'page':<5} {'plan':>5} {'items':>6} {'queries':>8} {'request ms':>11} "
+        f"{'page':<6} {'plan':>5} {'items':>6} {'queries':>8} {'request ms':>11} "
         f"{'floor ms':>9} {'ratio':>6} {'HTML KB':>8}"
     )
     for factor, plan in plans:
@@ -97,7 +101,7 @@ def main() -> None:
                 ),
             )
             print(
-                f"{name:<5} {factor:>4}× {items:>6} {query_count:>8} "
+                f"{name:<6} {factor:>4}× {items:>6} {query_count:>8} "
                 f"{request_time * 1000:>11.0f} {floor * 1000:>9.1f} "
                 f"{request_time / floor:>5.2f}× {len(response.content) / 1024:>8.0f}"
             )

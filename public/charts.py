@@ -297,7 +297,7 @@ def item_chart(report: ItemReport) -> RatingTimeline | StackedBars | None:
     plan = report.item.plan
     if not report.sheets:
         return None
-    grades = list(plan.rating_scale.grades.all())
+    grades = report.grades
     by_period = {sheet.period_id: sheet for sheet in report.sheets}
     if plan.rates_schedule_rows:
         rows = []

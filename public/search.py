@@ -1,49 +1,60 @@
 """Search and filters on the public plan page, kept in the URL so a view can be shared.
 
-The plan page lists no items until the form is used. A search reads every item
-with its published sheet and matches here in Python: no query per filter, and
-keywords match whether typed in full-width or half-width characters (NFKC), in
-any letter case. The matches are shown a page at a time.
+The plan page lists no items until the form is used. A search is matched in
+the database, a page of items at a time, so that its queries and the rows it
+reads do not grow with the plan. Keywords match whether typed in full-width or
+half-width characters, in any letter case (reformtracker.lib.folding).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from dataclasses import replace
+from functools import reduce
+from operator import and_
+from operator import or_
 
 from django import forms
 from django.core.paginator import Page
 from django.core.paginator import Paginator
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
 from django.db.models import Q
+from django.db.models import TextField
+from django.db.models import Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from plans.models import Division
-from reformtracker.lib.labels import item_ref
+from plans.models import Grade
+from plans.models import Item
+from plans.models import ItemDivision
+from plans.models import Period
+from plans.models import Plan
+from reformtracker.lib.folding import Folded
+from reformtracker.lib.folding import fold
+from surveys.models import ScheduleStatus
+from surveys.models import SurveySheet
 from surveys.progress import AreaProgress
-from surveys.progress import ItemRow
 from surveys.progress import PlanProgress
-from surveys.progress import plan_progress
+from surveys.progress import _item_grade
+from surveys.progress import area_rows
 
 NOT_RATED = "none"
 PER_PAGE = 50  # matching items a page, each with its matching sub-items
 TAGS = {
-    "new": (pgettext_lazy("item tag", "New"), lambda item: item.is_new),
-    "follow_up": (
-        pgettext_lazy("item tag", "Follow-up"),
-        lambda item: item.is_follow_up,
-    ),
+    "new": (pgettext_lazy("item tag", "New"), Q(is_new=True)),
+    "follow_up": (pgettext_lazy("item tag", "Follow-up"), Q(is_follow_up=True)),
     "relisted": (
         pgettext_lazy("item tag", "Re-listed"),
-        lambda item: item.relisted_from_id is not None,
+        Q(relisted_from__isnull=False),
     ),
 }
-
-
-def normalise(text: str) -> str:
-    """Fold full-width letters and digits, and letter case, for matching only."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class PlanSearchForm(forms.Form):
@@ -110,69 +121,139 @@ class PlanSearchForm(forms.Form):
         """
         if not self.active:
             return PlanResults([], matched=None, page=None)
-        progress = plan_progress(self.progress.plan, self.progress.period)
-        areas = progress.areas
+        progress = self.progress
+        plan, period = progress.plan, progress.period
         criteria = self.cleaned_data
-        chosen_areas = (
-            descendants(areas, criteria["area"]) if criteria["area"] else None
+        matches = item_matches(plan, period, progress.grades, criteria)
+        listed = plan.items.filter(parent=None)
+        if criteria["area"]:
+            listed = listed.filter(
+                area__in=descendants(progress.areas, criteria["area"])
+            )
+        if matches:  # else the area alone is chosen: every item of it is listed
+            sub_matches = Item.objects.filter(matches, parent=OuterRef("pk"))
+            listed_matching = listed.filter(matches | Exists(sub_matches))
+        else:
+            listed_matching = listed
+        found = listed_matching.order_by("area__order", "area", "order", "pk")
+        matched = plan.items.filter(
+            Q(pk__in=listed) | Q(parent__in=listed), matches
+        ).count()
+        page = Paginator(found.values_list("pk", flat=True), PER_PAGE).get_page(
+            page_number
         )
-        terms = normalise(criteria["q"]).split()
-        found = []
-        matched = 0
-        for area in areas:
-            if chosen_areas is not None and area.area.pk not in chosen_areas:
-                continue
-            for row in area.rows:
-                subs = [s for s in row.sub_items if self._matches(s, terms, criteria)]
-                itself = self._matches(row, terms, criteria)
-                if itself or subs:
-                    found.append((area.area.pk, replace(row, sub_items=subs)))
-                    matched += itself + len(subs)
-        page = Paginator(found, PER_PAGE).get_page(page_number)
-        on_page: dict[int, list[ItemRow]] = {}
-        for area_id, row in page.object_list:
-            on_page.setdefault(area_id, []).append(row)
-        shown = [replace(area, rows=on_page.get(area.area.pk, [])) for area in areas]
+        on_page = list(page)
+        rows = area_rows(plan, period, plan.items.filter(pk__in=on_page))
+        subs = set(
+            plan.items.filter(matches, parent__in=on_page).values_list("pk", flat=True)
+        )
+        shown = [
+            replace(
+                area,
+                rows=[
+                    replace(
+                        row, sub_items=[s for s in row.sub_items if s.item.pk in subs]
+                    )
+                    for row in rows.get(area.area.pk, [])
+                ],
+            )
+            for area in progress.areas
+        ]
         return PlanResults(with_ancestors(shown), matched=matched, page=page)
 
-    def _matches(self, row: ItemRow, terms: list[str], criteria) -> bool:
-        item = row.item
-        if criteria["division"] and criteria["division"] not in {
-            d.pk for d in item.division_list
-        }:
-            return False
-        grade = criteria.get("grade")
-        if grade:
-            if grade != (row.status.code if row.status else NOT_RATED):
-                return False
-        tag = criteria.get("tag")
-        if tag and not TAGS[tag][1](item):
-            return False
-        if terms:
-            haystack = normalise("\n".join(searchable_texts(row, self.progress)))
-            return all(term in haystack for term in terms)
-        return True
 
+def item_matches(
+    plan: Plan, period: Period | None, grades: list[Grade], criteria: dict
+) -> Q:
+    """Whether an item matches the filters and every keyword, as a condition on items.
 
-def searchable_texts(row: ItemRow, progress: PlanProgress) -> list[str]:
-    """What a keyword is looked for in: the item and its published sheet."""
-    item = row.item
-    texts = [
-        item_ref(item, numbered=True) if progress.plan.numbered_items else "",
-        item.title,
-        item.title_en or "",
-        item.purpose,
-        item.content,
-        *(d.name for d in item.division_list),
-        *(d.name_en or "" for d in item.division_list),
-        *item.tags,
+    The rating is the item's one rating in the period; keywords are looked
+    for in the item's number, names, texts, divisions and tags and in the
+    texts of its sheet in the period (its source's, if re-listed).
+    """
+    conditions = []
+    if criteria["division"]:
+        conditions.append(
+            Exists(
+                ItemDivision.objects.filter(
+                    item=OuterRef("pk"), division=criteria["division"]
+                )
+            )
+        )
+    if grade := criteria.get("grade"):
+        rated = _sheets(period).annotate(rating=_item_grade(plan))
+        if grade == NOT_RATED:
+            conditions.append(~Exists(rated.filter(rating__isnull=False)))
+        else:
+            pk = next(g.pk for g in grades if g.code == grade)
+            conditions.append(Exists(rated.filter(rating=pk)))
+    if tag := criteria.get("tag"):
+        conditions.append(TAGS[tag][1])
+    conditions += [
+        _has_word(plan, period, term) for term in fold(criteria["q"]).split()
     ]
-    sheet = row.sheet
-    if sheet is not None and progress.period is not None:
-        texts += [getattr(sheet, name) for name, _label in progress.plan.text_fields]
-        texts += [sheet.division_reason, sheet.hq_reason]
-        texts += [status.reason for status in getattr(sheet, "status_list", [])]
-    return texts
+    return reduce(and_, conditions, Q())
+
+
+def _sheet_item():
+    """The item whose sheet an item of the outer query reports with (Item.sheet_item_id)."""
+    return Coalesce(OuterRef("relisted_from"), OuterRef("pk"))
+
+
+def _sheets(period: Period | None):
+    """The item's sheet in the period, for a subquery."""
+    return SurveySheet.objects.filter(period=period, item=_sheet_item())
+
+
+def _has_word(plan: Plan, period: Period | None, term: str) -> Q:
+    """Whether the term is in what a keyword is looked for in, folded."""
+    item_texts = [
+        F("title"),
+        KeyTextTransform("title_en", "i18n"),
+        F("purpose"),
+        F("content"),
+    ]
+    if plan.numbered_items:  # as pages refer to it (item_ref): No.2-1
+        item_texts.append(Concat(Value("No."), F("number"), output_field=TextField()))
+    found = [
+        _contains(item_texts, term),
+        Exists(
+            ItemDivision.objects.filter(
+                _contains(
+                    [
+                        F("division__name"),
+                        KeyTextTransform("name_en", "division__i18n"),
+                    ],
+                    term,
+                ),
+                item=OuterRef("pk"),
+            )
+        ),
+        *(Q(**{field: True}) for tag, field in Item.TAGS.items() if term in fold(tag)),
+    ]
+    if period is not None:
+        sheet_texts = [F(name) for name, _label in plan.text_fields]
+        sheet_texts += [F("division_reason"), F("hq_reason")]
+        found.append(Exists(_sheets(period).filter(_contains(sheet_texts, term))))
+        if plan.rates_schedule_rows:
+            found.append(
+                Exists(
+                    ScheduleStatus.objects.filter(
+                        _contains([F("reason")], term),
+                        sheet__period=period,
+                        sheet__item=_sheet_item(),
+                    )
+                )
+            )
+    return reduce(or_, found)
+
+
+def _contains(texts: list, term: str) -> Q:
+    """Whether the texts, folded, hold the term (it has no white space to span two)."""
+    joined = texts[0]
+    for text in texts[1:]:
+        joined = Concat(joined, Value("\n"), text, output_field=TextField())
+    return Q(Contains(Folded(joined), term))
 
 
 @dataclass

@@ -29,7 +29,8 @@ from surveys.models import SurveySheet
 
 def published_periods(plan: Plan) -> list[Period]:
     """The plan's published periods, oldest first."""
-    return sorted(plan.periods.published(), key=lambda p: p.sort_key)
+    # Sorted here: the model's ordering would join the plan and city to sort.
+    return sorted(plan.periods.published().order_by(), key=lambda p: p.sort_key)
 
 
 @dataclass
@@ -473,6 +474,7 @@ class ItemReport:
     divisions: list
     lineage: list[Item]
     across_plans: list[LineageStep]
+    grades: list[Grade]  # of the plan's scale
 
     @property
     def other_grades(self) -> list[Grade]:
@@ -492,10 +494,13 @@ def item_report(item: Item) -> ItemReport:
     """Everything the public item page shows, from published periods only.
 
     A re-listed item shows its source's indicators, schedule and sheets.
+    Rows are sorted by their own order (or here), not by their model's
+    ordering, which would join the plan and its city to each query.
     """
+    plan = item.plan
     source = item.relisted_from or item
     lineage = item.lineage()
-    periods = published_periods(item.plan)
+    periods = published_periods(plan)
     published = [p.pk for p in periods]
     sheets = list(
         with_statuses(
@@ -507,13 +512,14 @@ def item_report(item: Item) -> ItemReport:
                     queryset=Correction.objects.published(),
                     to_attr="published_corrections",
                 )
-            ),
-            item.plan,
+            )
+            .order_by(),
+            plan,
         )
     )
     sheets.sort(key=lambda s: s.period.sort_key, reverse=True)
     indicators = list(
-        source.indicators.prefetch_related(
+        source.indicators.order_by("order").prefetch_related(
             Prefetch(
                 "values",
                 queryset=IndicatorValue.objects.filter(period__in=published),
@@ -525,34 +531,41 @@ def item_report(item: Item) -> ItemReport:
         by_period = {v.period_id: v for v in indicator.published_values}
         indicator.actuals = [by_period.get(p.pk) for p in periods]
     latest = periods[-1].pk if periods else None
-    plan = item.plan
-    sub_items = []
-    for sub in source.sub_items.prefetch_related(
-        Prefetch(
-            "sheets",
-            queryset=with_statuses(
-                SurveySheet.objects.filter(period=latest).select_related(
-                    "division_grade", "hq_grade"
-                ),
-                plan,
+    # Its sub-items and the other listings of its source, in one query.
+    related = list(
+        Item.objects.filter(Q(parent=source) | Q(relisted_from=source))
+        .exclude(pk=item.pk)
+        .select_related("area")
+        .order_by("order")
+    )
+    for other in related:
+        if other.plan_id == plan.pk:
+            other.plan = plan  # for its address, without a query each
+    subs = [other for other in related if other.parent_id == source.pk]
+    latest_sheets = {
+        sheet.item_id: sheet
+        for sheet in with_statuses(
+            SurveySheet.objects.filter(period=latest, item__in=subs).select_related(
+                "division_grade", "hq_grade"
             ),
-            to_attr="latest_sheets",
+            plan,
         )
-    ):
-        sheet = next(iter(sub.latest_sheets), None)
-        sub_items.append(item_row(plan, sub, sheet))
+    }
+    sub_items = [item_row(plan, sub, latest_sheets.get(sub.pk)) for sub in subs]
+    relistings = [other for other in related if other.relisted_from_id == source.pk]
     return ItemReport(
         item=item,
         source=source,
         periods=periods,
         sheets=sheets,
         indicators=indicators,
-        schedule_rows=list(source.schedule_rows.all()),
+        schedule_rows=list(source.schedule_rows.order_by("order")),
         sub_items=sub_items,
-        relistings=list(source.relistings.exclude(pk=item.pk)),
+        relistings=relistings,
         divisions=[
             link.division for link in item.division_links.select_related("division")
         ],
         lineage=lineage,
         across_plans=lineage_ratings(lineage),
+        grades=list(plan.rating_scale.grades.order_by("order")),
     )

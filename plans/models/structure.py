@@ -125,6 +125,9 @@ class Item(models.Model):
         ENDED = "ended", _("Ended")
         MERGED = "merged", _("Merged")
 
+    # The tags a plan writes (【新規】), each with the field that holds it.
+    TAGS = {"新規": "is_new", "フォローアップ": "is_follow_up"}
+
     key = key_field()
     plan = models.ForeignKey(
         Plan, models.CASCADE, related_name="items", verbose_name=_("plan")
@@ -278,7 +281,9 @@ class Item(models.Model):
         links = dict(
             Item.objects.filter(
                 plan__city_id=self.plan.city_id, carried_from__isnull=False
-            ).values_list("pk", "carried_from_id")
+            )
+            .order_by()
+            .values_list("pk", "carried_from_id")
         )
         seen = {self.pk}
         earlier = []
@@ -324,14 +329,7 @@ class Item(models.Model):
 
     @property
     def tags(self) -> list[str]:
-        return [
-            tag
-            for tag, on in (
-                ("新規", self.is_new),
-                ("フォローアップ", self.is_follow_up),
-            )
-            if on
-        ]
+        return [tag for tag, field in self.TAGS.items() if getattr(self, field)]
 
 
 class ItemDivision(models.Model):

@@ -1,9 +1,14 @@
 """Public pages run a fixed number of queries however large the plan is."""
 
+import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import public.search
+from plans.models import Item
+from surveys.models import SurveySheet
 from tests.factories import add_published_period
 from tests.factories import scaled_copy
 from tests.html import table_rows
@@ -80,3 +85,57 @@ def test_search_results_queries_do_not_grow_with_the_plan(client, seed_plan):
     assert count_queries(client, big.get_absolute_url() + query) == seed_queries
     # More than one page of results at 10×: the count is of a page, not of them all.
     assert "ページ中2ページ目" in text(client.get(big.get_absolute_url() + query))
+
+
+def rows_read(client, url) -> int:
+    """How many items and sheets a request reads from the database."""
+    read = []
+
+    def count(sender, **kwargs):
+        read.append(sender)
+
+    for model in (Item, SurveySheet):
+        post_init.connect(count, sender=model)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        for model in (Item, SurveySheet):
+            post_init.disconnect(count, sender=model)
+    return len(read)
+
+
+@pytest.mark.parametrize("query", ["?q=%E6%8E%A8%E9%80%B2", "?grade=A&page=2"])
+def test_search_reads_a_page_of_items_however_large_the_plan(
+    client, seed_plan, monkeypatch, query
+):
+    monkeypatch.setattr(public.search, "PER_PAGE", 5)  # full pages at 1× too
+    seed_rows = rows_read(client, seed_plan.get_absolute_url() + query)
+    big = scaled_copy(seed_plan, 10)
+    assert rows_read(client, big.get_absolute_url() + query) == seed_rows
+
+
+def test_item_page_queries_do_not_grow_with_its_sub_items(client, seed_plan):
+    item = seed_plan.items.get(number="4")
+    url = item.get_absolute_url()
+    before = count_queries(client, url)
+    for k in range(5, 8):
+        Item.objects.create(
+            plan=seed_plan, area=item.area, parent=item, number=f"4-{k}", title="副"
+        )
+    assert count_queries(client, url) == before
+    assert "4-7" in text(client.get(url))
+
+
+def test_item_page_queries_do_not_grow_with_its_re_listings(client, seed_plan):
+    item = seed_plan.items.get(number="7")
+    url = item.get_absolute_url()
+    before = count_queries(client, url)
+    for area in seed_plan.areas.exclude(pk=item.area_id)[:3]:
+        Item.objects.create(
+            plan=seed_plan,
+            area=area,
+            relisted_from=item,
+            number=f"7-{area.pk}",
+            title=item.title,
+        )
+    assert count_queries(client, url) == before
