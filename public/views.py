@@ -124,9 +124,15 @@ def plan_page(request, plan: Plan) -> dict:
 
 def area_detail(request, city: str, plan_id: int, key: str):
     """A policy area by its permanent key: its counts and a page of its items."""
-    plan = _plan(city, plan_id)
-    area = get_object_or_404(plan.areas, key=key)
-    return render(request, "public/area_detail.html", area_page(request, plan, area))
+    area = get_object_or_404(
+        PolicyArea.objects.select_related("plan__rating_scale", "plan__city"),
+        plan_id=plan_id,
+        plan__city__slug=city,
+        key=key,
+    )
+    return render(
+        request, "public/area_detail.html", area_page(request, area.plan, area)
+    )
 
 
 def area_page(request, plan: Plan, area: PolicyArea) -> dict:

@@ -235,8 +235,8 @@ def plan_progress(
 
     The counts come from aggregate queries (`listing_tallies`); `rows=False`
     leaves the items out, so that the cost does not grow with the plan.
-    Given `periods`, the same queries count the plan's totals in each of them
-    (`period_totals`).
+    Given `periods` (the period among them), the same queries count the
+    plan's totals in each of them (`period_totals`).
     """
     areas = list(plan.areas.order_by("order"))
     by_area = area_rows(plan, period, plan.items.all()) if rows else {}
@@ -279,9 +279,7 @@ def _progress(
 ) -> PlanProgress:
     """The areas with their counts, rolled up; `known` holds the areas above them too."""
     grades = list(plan.rating_scale.grades.order_by("order"))
-    counted = list(
-        {p.pk: p for p in [*periods, *([period] if period else [])]}.values()
-    )
+    counted = periods or ([period] if period else [])
     counts = listing_tallies(
         plan, counted, grades, areas=None if whole else [a.pk for a in areas]
     )
@@ -329,9 +327,9 @@ def area_rows(
         sheets = {
             s.item_id: s
             for s in with_statuses(
-                period.sheets.filter(
-                    item__in={item.sheet_item_id for item in found}
-                ).select_related("division_grade", "hq_grade"),
+                period.sheets.filter(item__in={item.sheet_item_id for item in found})
+                .select_related("division_grade", "hq_grade")
+                .order_by(),  # keyed by item: no ordering by period, plan and city
                 plan,
             )
         }
