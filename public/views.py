@@ -151,7 +151,7 @@ def area_page(request, plan: Plan, area: PolicyArea) -> dict:
     page = Paginator(list(items), AREA_PAGE_SIZE).get_page(request.GET.get("page"))
     listed = page.object_list
     rows = area_rows(
-        plan, period, plan.items.filter(Q(pk__in=listed) | Q(parent__in=listed))
+        plan, period, Item.objects.filter(Q(pk__in=listed) | Q(parent__in=listed))
     )
     return {
         "area": next(a for a in progress.areas if a.area.pk == area.pk),

@@ -316,12 +316,14 @@ def area_rows(
 ) -> dict[int, list[ItemRow]]:
     """The items' rows in the period by area id, each with its sub-items.
 
-    `items` chooses the items listed (a page of them, say) and the sub-items
-    listed under them; a sub-item whose parent is not among them is left
-    out. Three queries or so, whatever their number: the items, their
-    divisions and their sheets.
+    `items`, of the plan, chooses the items listed (a page of them, say) and
+    the sub-items listed under them; a sub-item whose parent is not among
+    them is left out. Three queries or so, whatever their number: the items,
+    their divisions and their sheets.
     """
-    found = list(items.for_plan_page(plan))
+    found = list(items.for_plan_page())
+    for item in found:
+        item.plan = plan  # for their addresses, as `plan.items` sets it
     sheets = {}
     if period:
         sheets = {
@@ -375,9 +377,11 @@ def listing_tallies(
     rated. Given `areas` (ids), only the items listed in those are counted.
     """
     positions = {grade.pk: i for i, grade in enumerate(grades)}
-    within = {} if areas is None else {"area__in": areas}
+    # The areas are the plan's: filtering by them alone lets the database read
+    # their items by the index on areas, not every item of the plan.
+    within = {"plan": plan} if areas is None else {"area__in": areas}
     active = dict(
-        plan.items.filter(parent=None, state=ACTIVE, **within)
+        Item.objects.filter(parent=None, state=ACTIVE, **within)
         .filter(Q(relisted_from=None) | Q(relisted_from__state=ACTIVE))
         .order_by()
         .values("area_id")
@@ -402,7 +406,7 @@ def listing_tallies(
         not_rated(None, area_id, n)
     sheets = SurveySheet.objects.filter(period__in=periods)
     for via in LISTINGS:
-        where = {f"{via}__plan": plan, f"{via}__parent": None}
+        where = {f"{via}__parent": None}
         where.update({f"{via}__{k}": v for k, v in within.items()})
         listed = sheets.filter(**where)
         # Rows without a status are counted only where the plan rates rows.
