@@ -405,10 +405,15 @@ def listing_tallies(
     for area_id, n in active.items():
         not_rated(None, area_id, n)
     sheets = SurveySheet.objects.filter(period__in=periods)
-    for via in LISTINGS:
+    items = Item.objects.filter(parent=None, **within)
+    for via, sheet_items in zip(
+        LISTINGS, (items, items.values("relisted_from_id")), strict=True
+    ):
         where = {f"{via}__parent": None}
         where.update({f"{via}__{k}": v for k, v in within.items()})
-        listed = sheets.filter(**where)
+        # The sheets of those items too, by their ids: the database then reads
+        # the sheets by item, not every sheet of the period.
+        listed = sheets.filter(item__in=sheet_items, **where)
         # Rows without a status are counted only where the plan rates rows.
         no_rows = ~Exists(ScheduleStatus.objects.filter(sheet=OuterRef("pk")))
         found = listed.annotate(
