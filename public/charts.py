@@ -8,6 +8,7 @@ reader reads instead of the picture. Templates in templates/charts/ draw them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import ClassVar
@@ -18,10 +19,9 @@ from django.utils.translation import gettext as _
 from plans.models import Grade
 from plans.models import Period
 from reformtracker.lib.labels import period_label
+from surveys.progress import AreaProgress
 from surveys.progress import ItemReport
 from surveys.progress import PlanProgress
-from surveys.progress import Tally
-from surveys.progress import listing_tallies
 from surveys.progress import result_grades
 
 # Layout of a stacked-bar chart, in pixels: a label line, then the bar.
@@ -163,14 +163,14 @@ def stacked_bars(
     return StackedBars(chart_id, title, bars, grades, join_sentences(sentences))
 
 
-def area_chart(progress: PlanProgress) -> StackedBars:
-    """Per area, the share of each grade in the period of the plan page."""
+def area_chart(progress: PlanProgress, areas: Iterable[AreaProgress]) -> StackedBars:
+    """Per area shown (a page of the plan's), the share of each grade in the period."""
     return stacked_bars(
         "chart-areas",
         _("Share of each rating by policy area, %(period)s")
         % {"period": period_label(progress.period)},
         progress.grades,
-        [(a.path_label, a.items.counts, a.items.unrated) for a in progress.areas],
+        [(a.path_label, a.items.counts, a.items.unrated) for a in areas],
     )
 
 
@@ -180,17 +180,14 @@ def period_tallies(
     """Per period, the items by their one rating and the unrated, as the plan page counts.
 
     Items count once in each area they are listed in; sub-items do not count,
-    nor does an ended or merged item in a period it has no sheet in. A few
-    aggregate queries whatever the plan's size and number of periods.
+    nor does an ended or merged item in a period it has no sheet in. The
+    progress must have counted the periods (`plan_progress(periods=…)`).
     """
-    counts = listing_tallies(progress.plan, periods, progress.grades)
-    tallies = []
-    for period in periods:
-        total = Tally([0] * len(progress.grades))
-        for items, _rows in counts.get(period.pk, {}).values():
-            total.add(items)
-        tallies.append((period, total.counts, total.unrated))
-    return tallies
+    return [
+        (period, total.counts, total.unrated)
+        for period in periods
+        for total in [progress.period_totals[period.pk]]
+    ]
 
 
 def trend_chart(

@@ -23,17 +23,18 @@ from plans.models import PolicyArea
 from public import charts
 from public import opendata
 from public.search import PlanSearchForm
-from public.search import descendants
 from public.search import with_ancestors
 from surveys import access
 from surveys.models import Correction
 from surveys.models import Opinion
+from surveys.progress import area_progress
 from surveys.progress import area_rows
 from surveys.progress import item_report
 from surveys.progress import plan_progress
 from surveys.progress import published_periods
 
 AREA_PAGE_SIZE = 100  # items on a page of an area, each with its sub-items
+AREAS_PAGE_SIZE = 20  # top-level areas on a page of the plan's counts and chart
 
 
 def _plan_cards(plans: QuerySet[Plan]) -> list[Plan]:
@@ -93,19 +94,27 @@ def plan_detail(request, city: str, plan_id: int):
 def plan_page(request, plan: Plan) -> dict:
     """What the plan page shows: counts, charts, the search and a page of its results.
 
-    Without a search no item is listed, each area linking to its own page, so
-    the page does not grow with the plan.
+    Without a search no item is listed. The counts and the chart show the
+    top-level areas, a page of them at a time, each linking to its own page
+    with the areas under it: the page does not grow with the plan.
     """
     periods = published_periods(plan)
-    progress = plan_progress(plan, periods[-1] if periods else None, rows=False)
-    search = PlanSearchForm(request.GET or None, progress)
     # One period has nothing to compare: the area chart shows it.
-    trend = charts.period_tallies(progress, periods) if len(periods) > 1 else []
+    trend_periods = periods if len(periods) > 1 else None
+    progress = plan_progress(
+        plan, periods[-1] if periods else None, rows=False, periods=trend_periods
+    )
+    areas = Paginator(progress.top_areas, AREAS_PAGE_SIZE).get_page(
+        request.GET.get("areas")
+    )
+    search = PlanSearchForm(request.GET or None, progress)
+    trend = charts.period_tallies(progress, trend_periods) if trend_periods else []
     return {
         "progress": progress,
+        "areas": areas,
         "search": search,
         "results": search.results(request.GET.get("page")),
-        "area_chart": charts.area_chart(progress) if periods else None,
+        "area_chart": charts.area_chart(progress, areas) if periods else None,
         "trend": trend,
         "trend_chart": charts.trend_chart(progress, trend) if trend else None,
         "can_read_reports": access.reads_reports(request.user, plan.city_id),
@@ -115,30 +124,40 @@ def plan_page(request, plan: Plan) -> dict:
 
 def area_detail(request, city: str, plan_id: int, key: str):
     """A policy area by its permanent key: its counts and a page of its items."""
-    plan = _plan(city, plan_id)
-    area = get_object_or_404(plan.areas, key=key)
-    return render(request, "public/area_detail.html", area_page(request, plan, area))
+    area = get_object_or_404(
+        PolicyArea.objects.select_related("plan__rating_scale", "plan__city"),
+        plan_id=plan_id,
+        plan__city__slug=city,
+        key=key,
+    )
+    return render(
+        request, "public/area_detail.html", area_page(request, area.plan, area)
+    )
 
 
 def area_page(request, plan: Plan, area: PolicyArea) -> dict:
-    """The area's counts, with the areas under it, and a page of its items, theirs too."""
+    """The area's counts, with the areas under it, and a page of its items, theirs too.
+
+    Only the area's subtree is read, so that it costs the same in any plan.
+    """
     periods = published_periods(plan)
     period = periods[-1] if periods else None
-    progress = plan_progress(plan, period, rows=False)
-    subtree = descendants(progress.areas, area.pk)
-    areas = [a for a in progress.areas if a.area.pk in subtree]
+    progress = area_progress(plan, period, area)
     items = (
-        plan.items.filter(area__in=subtree, parent=None)
+        plan.items.filter(area__in=[a.area.pk for a in progress.areas], parent=None)
         .order_by("area__order", "order")
         .values_list("pk", flat=True)
     )
-    page = Paginator(items, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = area_rows(plan, period, plan.items.filter(pk__in=list(page)))
+    page = Paginator(list(items), AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = page.object_list
+    rows = area_rows(
+        plan, period, Item.objects.filter(Q(pk__in=listed) | Q(parent__in=listed))
+    )
     return {
-        "area": next(a for a in areas if a.area.pk == area.pk),
-        "progress": replace(progress, areas=areas),
+        "area": next(a for a in progress.areas if a.area.pk == area.pk),
+        "progress": progress,
         "sections": with_ancestors(
-            [replace(a, rows=rows.get(a.area.pk, [])) for a in areas]
+            [replace(a, rows=rows.get(a.area.pk, [])) for a in progress.areas]
         ),
         "page": page,
     }

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
+from django.db.models import Value
 
 from plans.models import Grade
 from plans.models import IndicatorValue
@@ -136,7 +137,11 @@ class AreaProgress:
     rows: list[ItemRow]
     items: Tally
     schedule_rows: Tally | None
-    has_sub_areas: bool = False
+    under: list[int] = field(default_factory=list)  # ids of every area below it
+
+    @property
+    def has_sub_areas(self) -> bool:
+        return bool(self.under)
 
     @property
     def depth(self) -> int:
@@ -152,10 +157,17 @@ class AreaProgress:
 
 @dataclass
 class PlanProgress:
+    """The plan's areas with their counts in the period.
+
+    `period_totals` holds, per period id of those counted, the plan's items
+    by rating: the figures of the chart across periods.
+    """
+
     plan: Plan
     period: Period | None
     grades: list[Grade]
     areas: list[AreaProgress]
+    period_totals: dict[int, Tally] = field(default_factory=dict)
 
     @property
     def top_areas(self) -> list[AreaProgress]:
@@ -165,7 +177,7 @@ class PlanProgress:
 
     @property
     def nested(self) -> bool:
-        return any(a.depth for a in self.areas)
+        return any(a.has_sub_areas for a in self.areas)
 
     def _total(self, tally: str) -> Tally:
         total = Tally([0] * len(self.grades))
@@ -206,7 +218,11 @@ def area_path(area: PolicyArea, areas: dict[int, PolicyArea]) -> list[PolicyArea
 
 
 def plan_progress(
-    plan: Plan, period: Period | None, *, rows: bool = True
+    plan: Plan,
+    period: Period | None,
+    *,
+    rows: bool = True,
+    periods: list[Period] | None = None,
 ) -> PlanProgress:
     """Each area's items with their ratings in the period (none: no ratings).
 
@@ -219,33 +235,80 @@ def plan_progress(
 
     The counts come from aggregate queries (`listing_tallies`); `rows=False`
     leaves the items out, so that the cost does not grow with the plan.
+    Given `periods` (the period among them), the same queries count the
+    plan's totals in each of them (`period_totals`).
     """
-    grades = list(plan.rating_scale.grades.all())
+    areas = list(plan.areas.order_by("order"))
     by_area = area_rows(plan, period, plan.items.all()) if rows else {}
-    counts = listing_tallies(plan, [period] if period else [], grades)
-    own = counts[period.pk] if period else counts[None]
-    all_areas = {area.pk: area for area in plan.areas.all()}
-    areas = {}
-    for area in all_areas.values():
+    return _progress(plan, period, areas, areas, by_area, periods or [], whole=True)
+
+
+def area_progress(plan: Plan, period: Period | None, area: PolicyArea) -> PlanProgress:
+    """The area and the areas under it, counted as `plan_progress` counts them.
+
+    Every query reads that subtree only (and the areas above it, for their
+    names): one query a level of areas under it, one an area above it, and
+    the counts restricted to its areas. Without rows: the caller lists a page.
+    """
+    seen = {area.pk}  # a loop of parents ends the walks
+    subtree = level = [area]
+    while level:
+        below = PolicyArea.objects.filter(parent__in=level).order_by()
+        level = [a for a in below if a.pk not in seen]
+        seen.update(a.pk for a in level)
+        subtree = [*subtree, *level]
+    above = []
+    parent_id = area.parent_id
+    while parent_id and parent_id not in seen:
+        seen.add(parent_id)
+        above.insert(0, PolicyArea.objects.get(pk=parent_id))
+        parent_id = above[0].parent_id
+    subtree.sort(key=lambda a: a.order)
+    return _progress(plan, period, subtree, [*above, *subtree], {}, [], whole=False)
+
+
+def _progress(
+    plan: Plan,
+    period: Period | None,
+    areas: list[PolicyArea],
+    known: list[PolicyArea],
+    by_area: dict[int, list[ItemRow]],
+    periods: list[Period],
+    *,
+    whole: bool,
+) -> PlanProgress:
+    """The areas with their counts, rolled up; `known` holds the areas above them too."""
+    grades = list(plan.rating_scale.grades.order_by("order"))
+    counted = periods or ([period] if period else [])
+    counts = listing_tallies(
+        plan, counted, grades, areas=None if whole else [a.pk for a in areas]
+    )
+    own = counts.get(period.pk, {}) if period else counts[None]
+    by_id = {area.pk: area for area in known}
+    progress = {}
+    for area in areas:
         items, schedule_rows = own.get(area.pk) or empty_tallies(plan, grades)
-        areas[area.pk] = AreaProgress(
+        progress[area.pk] = AreaProgress(
             area=area,
-            path=area_path(area, all_areas),
+            path=area_path(area, by_id),
             rows=by_area.get(area.pk, []),
             items=items,
             schedule_rows=schedule_rows,
         )
     # Deepest first, so that each area adds its whole subtree to its parent.
-    for progress in sorted(areas.values(), key=lambda a: -a.depth):
-        parent = areas.get(progress.area.parent_id)
+    for child in sorted(progress.values(), key=lambda a: -a.depth):
+        parent = progress.get(child.area.parent_id)
         if parent:
-            parent.has_sub_areas = True
-            parent.items.add(progress.items)
-            if progress.schedule_rows:
-                parent.schedule_rows.add(progress.schedule_rows)
-    return PlanProgress(
-        plan=plan, period=period, grades=grades, areas=list(areas.values())
-    )
+            parent.under += [child.area.pk, *child.under]
+            parent.items.add(child.items)
+            if child.schedule_rows:
+                parent.schedule_rows.add(child.schedule_rows)
+    totals = {}
+    for p in periods:
+        totals[p.pk] = Tally([0] * len(grades))
+        for items, _rows in counts.get(p.pk, {}).values():
+            totals[p.pk].add(items)
+    return PlanProgress(plan, period, grades, list(progress.values()), totals)
 
 
 def area_rows(
@@ -253,31 +316,34 @@ def area_rows(
 ) -> dict[int, list[ItemRow]]:
     """The items' rows in the period by area id, each with its sub-items.
 
-    `items` chooses the top-level items listed (a page of them, say); their
-    sub-items come with them. Four queries or so, whatever their number.
+    `items`, of the plan, chooses the items listed (a page of them, say) and
+    the sub-items listed under them; a sub-item whose parent is not among
+    them is left out. Three queries or so, whatever their number: the items,
+    their divisions and their sheets.
     """
-    listed = list(items.filter(parent=None).for_plan_page(plan))
-    subs = list(plan.items.filter(parent__in=listed).for_plan_page(plan))
+    found = list(items.for_plan_page())
+    for item in found:
+        item.plan = plan  # for their addresses, as `plan.items` sets it
     sheets = {}
     if period:
         sheets = {
             s.item_id: s
             for s in with_statuses(
-                period.sheets.filter(
-                    item__in={item.sheet_item_id for item in [*listed, *subs]}
-                ).select_related("division_grade", "hq_grade"),
+                period.sheets.filter(item__in={item.sheet_item_id for item in found})
+                .select_related("division_grade", "hq_grade")
+                .order_by(),  # keyed by item: no ordering by period, plan and city
                 plan,
             )
         }
     rows = {
-        item.pk: item_row(plan, item, sheets.get(item.sheet_item_id))
-        for item in [*listed, *subs]
+        item.pk: item_row(plan, item, sheets.get(item.sheet_item_id)) for item in found
     }
-    for sub in subs:
-        rows[sub.parent_id].sub_items.append(rows[sub.pk])
     by_area: dict[int, list[ItemRow]] = {}
-    for item in listed:
-        by_area.setdefault(item.area_id, []).append(rows[item.pk])
+    for item in found:
+        if item.parent_id is None:
+            by_area.setdefault(item.area_id, []).append(rows[item.pk])
+        elif item.parent_id in rows:
+            rows[item.parent_id].sub_items.append(rows[item.pk])
     return by_area
 
 
@@ -295,7 +361,11 @@ def empty_tallies(plan: Plan, grades: list[Grade]) -> Tallies:
 
 
 def listing_tallies(
-    plan: Plan, periods: list[Period], grades: list[Grade]
+    plan: Plan,
+    periods: list[Period],
+    grades: list[Grade],
+    *,
+    areas: list[int] | None = None,
 ) -> dict[int | None, dict[int, Tallies]]:
     """Per period id, each area's own counts (not rolled up), as `plan_progress` counts.
 
@@ -304,12 +374,16 @@ def listing_tallies(
     sheet by rating, the active listed items (counted as not rated where
     they have no sheet) and, for a plan that rates rows, the rows by
     status. Key None holds the counts with no period: every active item not
-    rated.
+    rated. Given `areas` (ids), only the items listed in those are counted.
     """
     positions = {grade.pk: i for i, grade in enumerate(grades)}
+    # The areas are the plan's: filtering by them alone lets the database read
+    # their items by the index on areas, not every item of the plan.
+    within = {"plan": plan} if areas is None else {"area__in": areas}
     active = dict(
-        plan.items.filter(parent=None, state=ACTIVE)
+        Item.objects.filter(parent=None, state=ACTIVE, **within)
         .filter(Q(relisted_from=None) | Q(relisted_from__state=ACTIVE))
+        .order_by()
         .values("area_id")
         .annotate(n=Count("pk"))
         .values_list("area_id", "n")
@@ -331,8 +405,17 @@ def listing_tallies(
     for area_id, n in active.items():
         not_rated(None, area_id, n)
     sheets = SurveySheet.objects.filter(period__in=periods)
-    for via in LISTINGS:
-        listed = sheets.filter(**{f"{via}__plan": plan, f"{via}__parent": None})
+    items = Item.objects.filter(parent=None, **within)
+    for via, sheet_items in zip(
+        LISTINGS, (items, items.values("relisted_from_id")), strict=True
+    ):
+        where = {f"{via}__parent": None}
+        where.update({f"{via}__{k}": v for k, v in within.items()})
+        # The sheets of those items too, by their ids: the database then reads
+        # the sheets by item, not every sheet of the period.
+        listed = sheets.filter(item__in=sheet_items, **where)
+        # Rows without a status are counted only where the plan rates rows.
+        no_rows = ~Exists(ScheduleStatus.objects.filter(sheet=OuterRef("pk")))
         found = listed.annotate(
             listed_area=F(f"{via}__area_id"),
             grade_id=_item_grade(plan),
@@ -340,7 +423,7 @@ def listing_tallies(
                 Q(item__state=ACTIVE) & Q(**{f"{via}__state": ACTIVE}),
                 output_field=BooleanField(),
             ),
-            no_rows=~Exists(ScheduleStatus.objects.filter(sheet=OuterRef("pk"))),
+            no_rows=no_rows if plan.rates_schedule_rows else Value(False),
         ).values("period_id", "listed_area", "grade_id", "active", "no_rows")
         for row in found.annotate(n=Count("pk")).order_by():
             period_id, area_id, n = row["period_id"], row["listed_area"], row["n"]
@@ -357,7 +440,7 @@ def listing_tallies(
         if plan.rates_schedule_rows:
             statuses = ScheduleStatus.objects.filter(
                 sheet__period__in=periods,
-                **{f"sheet__{via}__plan": plan, f"sheet__{via}__parent": None},
+                **{f"sheet__{k}": v for k, v in where.items()},
             ).values("sheet__period_id", f"sheet__{via}__area_id", "grade_id")
             for period_id, area_id, grade_id, n in statuses.annotate(
                 n=Count("pk")

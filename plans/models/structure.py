@@ -101,11 +101,10 @@ class PolicyArea(models.Model):
 
 
 class ItemQuerySet(models.QuerySet):
-    def for_plan_page(self, plan: Plan) -> ItemQuerySet:
-        """Every item of the plan, with what the plan page shows, in plan order."""
+    def for_plan_page(self) -> ItemQuerySet:
+        """The items with what the plan and area pages show, in plan order."""
         return (
-            self.filter(plan=plan)
-            .select_related("relisted_from", "merged_into")
+            self.select_related("relisted_from", "merged_into")
             .prefetch_related(ItemDivision.prefetch())
             .order_by("order")
         )

@@ -1,4 +1,5 @@
 from django import template
+from django.template.defaulttags import querystring
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -130,3 +131,9 @@ def plan_name(plan, autoescape: bool = True) -> str:
 def language_url(context, language: str) -> str:
     """This page's address in the language: a link, so public pages need no CSRF token."""
     return translate_url(context["request"].get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param: str, number: int) -> str:
+    """The address's query with page `number` under `param`: one pager for any list."""
+    return querystring(context, **{param: number})

@@ -234,21 +234,27 @@ def test_a_year_of_the_other_shape(client, other_plan):
     publish_period(period=period, by=hq)
     client.logout()
 
-    # The public plan page: the three levels of areas, counts of statuses.
+    # The public plan page: its top-level areas, counts of statuses; the page
+    # of the top area: the three levels.
+    def levels(page):
+        return [
+            (tr["class"][0], tr.th.get_text(strip=True))
+            for tr in soup(page).select("#grade-counts tbody tr")
+        ]
+
     page = client.get(other_plan.get_absolute_url())
-    levels = [
-        (tr["class"][0], tr.th.get_text(strip=True))
-        for tr in soup(page).select("#grade-counts tbody tr")
+    assert levels(page) == [
+        ("depth-0", "Ⅰ 行政運営の改革"),
+        ("depth-0", "Ⅱ 財政運営の改革"),
     ]
-    assert levels == [
+    top = soup(page).find("a", string="Ⅰ 行政運営の改革")["href"]
+    area_page = client.get(top)
+    assert levels(area_page) == [
         ("depth-0", "Ⅰ 行政運営の改革"),
         ("depth-1", "1. 組織と人材"),
         ("depth-2", "(1) 人材の育成"),
-        ("depth-0", "Ⅱ 財政運営の改革"),
     ]
-    # The page of the top area lists its items under the areas they are in.
-    top = soup(page).find("a", string="Ⅰ 行政運営の改革")["href"]
-    area_page = client.get(top)
+    # It lists its items under the areas they are in.
     headings = [
         (h.name, h.get_text(strip=True))
         for h in soup(area_page).select(
@@ -275,10 +281,14 @@ def test_a_year_of_the_other_shape(client, other_plan):
     ]
     assert table_rows(page, "grade-counts") == {
         "Ⅰ 行政運営の改革": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
-        "1. 組織と人材": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
-        "(1) 人材の育成": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
         "Ⅱ 財政運営の改革": ["0", "1", "0", "0", "1", "0", "1", "0", "0", "1"],
         "合計": ["0", "1", "1", "0", "2", "1", "1", "1", "0", "3"],
+    }
+    assert table_rows(area_page, "grade-counts") == {
+        "Ⅰ 行政運営の改革": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
+        "1. 組織と人材": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
+        "(1) 人材の育成": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
+        "合計": ["0", "0", "1", "0", "1", "1", "0", "1", "0", "2"],
     }
     assert "取組項目 2件、工程表の行 3行" in counts.caption.get_text(" ", strip=True)
     for code in ("S", "A", "B"):
@@ -296,11 +306,11 @@ def test_a_year_of_the_other_shape(client, other_plan):
     for word in [*KODAIRA_WORDS, "本部の評価", "Headquarters", "No.1"]:
         assert word not in body
     # Its chart counts the statuses of its rows; the plan's chart counts the
-    # items per area by their status, each area under its parents.
+    # items per top-level area by their status.
     item_chart = soup(item_page).find("svg", id="chart-item").desc.get_text()
     assert "◎ 1件、○ 0件、△ 1件、× 0件（計2件）" in item_chart
     area_chart = soup(page).find("svg", id="chart-areas").desc.get_text()
-    assert "Ⅰ › 1. › (1) 人材の育成: ◎ 0件、○ 0件、△ 1件、× 0件（計1件）" in area_chart
+    assert "Ⅰ 行政運営の改革: ◎ 0件、○ 0件、△ 1件、× 0件（計1件）" in area_chart
     assert "S " not in area_chart
     # Filtering by status finds the project by its own status, △, not by a row's.
     late = client.get(other_plan.get_absolute_url(), {"grade": "△"})

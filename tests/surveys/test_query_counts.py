@@ -8,9 +8,11 @@ from django.urls import reverse
 
 import public.search
 from plans.models import Item
+from public.views import AREAS_PAGE_SIZE
 from surveys.models import SurveySheet
 from tests.factories import add_published_period
 from tests.factories import scaled_copy
+from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
 
@@ -27,8 +29,11 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client, seed_plan):
     big = scaled_copy(seed_plan, 10)
     assert big.items.count() == 10 * seed_plan.items.count()
     assert count_queries(client, big.get_absolute_url()) == seed_queries
-    totals = table_rows(client.get(big.get_absolute_url()), "grade-counts")["合計"]
-    assert totals == ["30", "300", "100", "430"]
+    page = client.get(big.get_absolute_url())
+    assert table_rows(page, "grade-counts")["合計"] == ["30", "300", "100", "430"]
+    # 50 top-level areas: a page of them in the table and the chart.
+    assert len(soup(page).select("#grade-counts tbody tr")) == AREAS_PAGE_SIZE
+    assert len(soup(page).select("#chart-areas g")) == AREAS_PAGE_SIZE
 
 
 def test_item_page_queries_do_not_grow_with_the_plan(client, seed_plan):
