@@ -143,7 +143,9 @@ class PlanSearchForm(forms.Form):
             page_number
         )
         on_page = list(page)
-        rows = area_rows(plan, period, plan.items.filter(pk__in=on_page))
+        rows = area_rows(
+            plan, period, Item.objects.filter(Q(pk__in=on_page) | Q(parent__in=on_page))
+        )
         subs = set(
             plan.items.filter(matches, parent__in=on_page).values_list("pk", flat=True)
         )

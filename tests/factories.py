@@ -125,14 +125,22 @@ def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
     return item
 
 
-def scaled_copy(plan: Plan, factor: int, *, city: City | None = None) -> Plan:
+def scaled_copy(
+    plan: Plan,
+    factor: int,
+    *,
+    city: City | None = None,
+    share_divisions: bool = False,
+) -> Plan:
     """A new plan holding `factor` copies of everything in `plan`.
 
     Each copy has its own areas, items, sub-items, re-listings, divisions,
     indicators, values, schedule rows and sheets, so the new plan is `factor`
     times the size of the original in every table a page reads. Given a
     `city`, the plan, its divisions and a copy of its rating scale are that
-    city's.
+    city's. With `share_divisions` (in the plan's own city), the copies' items
+    are led by the plan's divisions, as a city's one set of divisions leads
+    however many items its plan has.
     """
     city = city or plan.city
     grades = {}
@@ -171,10 +179,14 @@ def scaled_copy(plan: Plan, factor: int, *, city: City | None = None) -> Plan:
             order=lambda item: k * 1000 + item.order,
         )
         _point_at_copies(item_copies, "parent", "relisted_from")
-        division_copies = _save_copies(
-            divisions,
-            city=city,
-            name=lambda division: f"{division.name} ({new.pk}-{k + 1})",
+        division_copies = (
+            {d.pk: d for d in divisions}
+            if share_divisions and city == plan.city
+            else _save_copies(
+                divisions,
+                city=city,
+                name=lambda division: f"{division.name} ({new.pk}-{k + 1})",
+            )
         )
         _save_copies(
             links,
