@@ -42,8 +42,8 @@ from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.progress import AreaProgress
 from surveys.progress import PlanProgress
-from surveys.progress import _item_grade
 from surveys.progress import area_rows
+from surveys.progress import item_grade
 
 NOT_RATED = "none"
 PER_PAGE = 50  # matching items a page, each with its matching sub-items
@@ -183,7 +183,7 @@ def item_matches(
             )
         )
     if grade := criteria.get("grade"):
-        rated = _sheets(period).annotate(rating=_item_grade(plan))
+        rated = _sheets(period).annotate(rating=item_grade(plan))
         if grade == NOT_RATED:
             conditions.append(~Exists(rated.filter(rating__isnull=False)))
         else:

@@ -418,7 +418,7 @@ def listing_tallies(
         no_rows = ~Exists(ScheduleStatus.objects.filter(sheet=OuterRef("pk")))
         found = listed.annotate(
             listed_area=F(f"{via}__area_id"),
-            grade_id=_item_grade(plan),
+            grade_id=item_grade(plan),
             active=ExpressionWrapper(
                 Q(item__state=ACTIVE) & Q(**{f"{via}__state": ACTIVE}),
                 output_field=BooleanField(),
@@ -458,7 +458,7 @@ def listing_tallies(
     return result
 
 
-def _item_grade(plan: Plan):
+def item_grade(plan: Plan):
     """The item's one rating on its sheet, as `item_status` gives it, as an expression."""
     if not plan.rates_schedule_rows:
         return F("hq_grade_id" if plan.second_round else "division_grade_id")
