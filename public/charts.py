@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from plans.models import Grade
 from plans.models import Period
+from public.item_report import ItemReport
 from reformtracker.lib.labels import period_label
 from surveys.progress import AreaProgress
-from surveys.progress import ItemReport
 from surveys.progress import PlanProgress
 from surveys.progress import result_grades
 

@@ -22,6 +22,7 @@ from plans.models import Plan
 from plans.models import PolicyArea
 from public import charts
 from public import opendata
+from public.item_report import item_report
 from public.search import PlanSearchForm
 from public.search import with_ancestors
 from surveys import access
@@ -29,7 +30,6 @@ from surveys.models import Correction
 from surveys.models import Opinion
 from surveys.progress import area_progress
 from surveys.progress import area_rows
-from surveys.progress import item_report
 from surveys.progress import plan_progress
 from surveys.progress import published_periods
 

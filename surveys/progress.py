@@ -1,4 +1,4 @@
-"""What the public pages show: published ratings of a plan, per area and per item."""
+"""Published ratings of a plan per area, for the public pages and the reports: the counts and the rows of items."""
 
 from __future__ import annotations
 
@@ -18,12 +18,10 @@ from django.db.models import Subquery
 from django.db.models import Value
 
 from plans.models import Grade
-from plans.models import IndicatorValue
 from plans.models import Item
 from plans.models import Period
 from plans.models import Plan
 from plans.models import PolicyArea
-from surveys.models import Correction
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 
@@ -376,10 +374,10 @@ def listing_tallies(
     status. Key None holds the counts with no period: every active item not
     rated. Given `areas` (ids), only the items listed in those are counted.
     """
-    positions = {grade.pk: i for i, grade in enumerate(grades)}
     # The areas are the plan's: filtering by them alone lets the database read
     # their items by the index on areas, not every item of the plan.
     within = {"plan": plan} if areas is None else {"area__in": areas}
+    counts = _Counts(plan, grades)
     active = dict(
         Item.objects.filter(parent=None, state=ACTIVE, **within)
         .filter(Q(relisted_from=None) | Q(relisted_from__state=ACTIVE))
@@ -388,23 +386,8 @@ def listing_tallies(
         .annotate(n=Count("pk"))
         .values_list("area_id", "n")
     )
-    result: dict[int | None, dict[int, Tallies]] = {}
-
-    def cell(period_id, area_id) -> Tallies:
-        found = result.setdefault(period_id, {})
-        if area_id not in found:
-            found[area_id] = empty_tallies(plan, grades)
-        return found[area_id]
-
-    def not_rated(period_id, area_id, n: int) -> None:
-        items, rows = cell(period_id, area_id)
-        items.unrated += n
-        if rows:
-            rows.unrated += n
-
     for area_id, n in active.items():
-        not_rated(None, area_id, n)
-    sheets = SurveySheet.objects.filter(period__in=periods)
+        counts.not_rated(None, area_id, n)
     items = Item.objects.filter(parent=None, **within)
     for via, sheet_items in zip(
         LISTINGS, (items, items.values("relisted_from_id")), strict=True
@@ -413,49 +396,79 @@ def listing_tallies(
         where.update({f"{via}__{k}": v for k, v in within.items()})
         # The sheets of those items too, by their ids: the database then reads
         # the sheets by item, not every sheet of the period.
-        listed = sheets.filter(item__in=sheet_items, **where)
+        sheets = SurveySheet.objects.filter(
+            period__in=periods, item__in=sheet_items, **where
+        )
+        counts.add_sheets(sheets, via)
+        if plan.rates_schedule_rows:
+            counts.add_statuses(periods, via, where)
+    for period in periods:
+        for area_id, n in active.items():
+            counts.not_rated(period.pk, area_id, n)
+    return counts.result
+
+
+class _Counts:
+    """The tallies of `listing_tallies` as its queries fill them, per period and area."""
+
+    def __init__(self, plan: Plan, grades: list[Grade]):
+        self.plan = plan
+        self.grades = grades
+        self.positions = {grade.pk: i for i, grade in enumerate(grades)}
+        self.result: dict[int | None, dict[int, Tallies]] = {}
+
+    def cell(self, period_id, area_id) -> Tallies:
+        found = self.result.setdefault(period_id, {})
+        if area_id not in found:
+            found[area_id] = empty_tallies(self.plan, self.grades)
+        return found[area_id]
+
+    def not_rated(self, period_id, area_id, n: int) -> None:
+        items, rows = self.cell(period_id, area_id)
+        items.unrated += n
+        if rows:
+            rows.unrated += n
+
+    def add_sheets(self, sheets: QuerySet[SurveySheet], via: str) -> None:
+        """Count the sheets by the rating of the item they list, in the area it is listed in."""
         # Rows without a status are counted only where the plan rates rows.
         no_rows = ~Exists(ScheduleStatus.objects.filter(sheet=OuterRef("pk")))
-        found = listed.annotate(
+        found = sheets.annotate(
             listed_area=F(f"{via}__area_id"),
-            grade_id=item_grade(plan),
+            grade_id=item_grade(self.plan),
             active=ExpressionWrapper(
                 Q(item__state=ACTIVE) & Q(**{f"{via}__state": ACTIVE}),
                 output_field=BooleanField(),
             ),
-            no_rows=no_rows if plan.rates_schedule_rows else Value(False),
+            no_rows=no_rows if self.plan.rates_schedule_rows else Value(False),
         ).values("period_id", "listed_area", "grade_id", "active", "no_rows")
         for row in found.annotate(n=Count("pk")).order_by():
             period_id, area_id, n = row["period_id"], row["listed_area"], row["n"]
-            items, rows = cell(period_id, area_id)
-            if row["grade_id"] in positions:
-                items.counts[positions[row["grade_id"]]] += n
+            items, rows = self.cell(period_id, area_id)
+            if row["grade_id"] in self.positions:
+                items.counts[self.positions[row["grade_id"]]] += n
             else:
                 items.unrated += n
             if rows and row["no_rows"]:
                 rows.unrated += n
             if row["active"]:
                 # Counted here by its sheet: not among those without one.
-                not_rated(period_id, area_id, -n)
-        if plan.rates_schedule_rows:
-            statuses = ScheduleStatus.objects.filter(
-                sheet__period__in=periods,
-                **{f"sheet__{k}": v for k, v in where.items()},
-            ).values("sheet__period_id", f"sheet__{via}__area_id", "grade_id")
-            for period_id, area_id, grade_id, n in statuses.annotate(
-                n=Count("pk")
-            ).values_list(
-                "sheet__period_id", f"sheet__{via}__area_id", "grade_id", "n"
-            ):
-                rows = cell(period_id, area_id)[1]
-                if grade_id in positions:
-                    rows.counts[positions[grade_id]] += n
-                else:
-                    rows.unrated += n
-    for period in periods:
-        for area_id, n in active.items():
-            not_rated(period.pk, area_id, n)
-    return result
+                self.not_rated(period_id, area_id, -n)
+
+    def add_statuses(self, periods: list[Period], via: str, where: dict) -> None:
+        """Count the schedule rows of the sheets by status, for a plan that rates rows."""
+        statuses = ScheduleStatus.objects.filter(
+            sheet__period__in=periods,
+            **{f"sheet__{k}": v for k, v in where.items()},
+        ).values("sheet__period_id", f"sheet__{via}__area_id", "grade_id")
+        for period_id, area_id, grade_id, n in statuses.annotate(
+            n=Count("pk")
+        ).values_list("sheet__period_id", f"sheet__{via}__area_id", "grade_id", "n"):
+            rows = self.cell(period_id, area_id)[1]
+            if grade_id in self.positions:
+                rows.counts[self.positions[grade_id]] += n
+            else:
+                rows.unrated += n
 
 
 def item_grade(plan: Plan):
@@ -473,182 +486,4 @@ def item_grade(plan: Plan):
         ScheduleStatus.objects.filter(sheet=OuterRef("pk"), grade__isnull=False)
         .order_by(order)
         .values("grade_id")[:1]
-    )
-
-
-@dataclass
-class PlanRating:
-    """An item's ratings in one published period of its plan.
-
-    `division` is the division's rating, or the item's status when the plan
-    rates schedule rows; `hq` is HQ's rating.
-    """
-
-    period: Period
-    division: Grade | None
-    hq: Grade | None
-
-
-@dataclass
-class LineageStep:
-    """An item of a lineage with its ratings in its plan's published periods.
-
-    `hq_round` is False when its plan has no HQ rating to show: no second
-    round, or a status per schedule row.
-    """
-
-    item: Item
-    ratings: list[PlanRating]
-    hq_round: bool
-
-
-def lineage_ratings(lineage: list[Item]) -> list[LineageStep]:
-    """Each item of the lineage with its published ratings, oldest period first.
-
-    One query for the sheets of every item, however many plans the lineage
-    spans (and one for schedule statuses if one of them rates rows). A
-    re-listed item shows its source's sheets, as on its own page.
-    """
-    if len(lineage) < 2:
-        return []
-    sheets = SurveySheet.objects.filter(
-        item__in={item.sheet_item_id for item in lineage},
-        period__in=Period.objects.filter(
-            plan__in={item.plan_id for item in lineage}
-        ).published(),
-    ).select_related("period", "division_grade", "hq_grade")
-    row_plan = next((i.plan for i in lineage if i.plan.rates_schedule_rows), None)
-    if row_plan is not None:
-        sheets = with_statuses(sheets, row_plan)
-    by_item: dict[int, list[SurveySheet]] = {}
-    for sheet in sheets:
-        by_item.setdefault(sheet.item_id, []).append(sheet)
-    steps = []
-    for item in lineage:
-        plan = item.plan
-        found = sorted(
-            by_item.get(item.sheet_item_id, []), key=lambda s: s.period.sort_key
-        )
-        ratings = [
-            PlanRating(
-                period=sheet.period,
-                division=item_status(plan, sheet)
-                if plan.rates_schedule_rows
-                else sheet.division_grade,
-                hq=sheet.hq_grade,
-            )
-            for sheet in found
-        ]
-        hq_round = plan.second_round and not plan.rates_schedule_rows
-        steps.append(LineageStep(item, ratings, hq_round))
-    return steps
-
-
-@dataclass
-class ItemReport:
-    item: Item
-    source: Item
-    periods: list[Period]
-    sheets: list[SurveySheet]
-    indicators: list
-    schedule_rows: list
-    sub_items: list[ItemRow]
-    relistings: list[Item]
-    divisions: list
-    lineage: list[Item]
-    across_plans: list[LineageStep]
-    grades: list[Grade]  # of the plan's scale
-
-    @property
-    def other_grades(self) -> list[Grade]:
-        """Grades of other scales that the lineage shows, for their colours."""
-        own = self.item.plan.rating_scale_id
-        found = {
-            grade.pk: grade
-            for step in self.across_plans
-            for rating in step.ratings
-            for grade in (rating.division, rating.hq)
-            if grade is not None and grade.scale_id != own
-        }
-        return list(found.values())
-
-
-def item_report(item: Item) -> ItemReport:
-    """Everything the public item page shows, from published periods only.
-
-    A re-listed item shows its source's indicators, schedule and sheets.
-    Rows are sorted by their own order (or here), not by their model's
-    ordering, which would join the plan and its city to each query.
-    """
-    plan = item.plan
-    source = item.relisted_from or item
-    lineage = item.lineage()
-    periods = published_periods(plan)
-    published = [p.pk for p in periods]
-    sheets = list(
-        with_statuses(
-            SurveySheet.objects.filter(item=source, period__in=published)
-            .select_related("period", "division_grade", "hq_grade")
-            .prefetch_related(
-                Prefetch(
-                    "corrections",
-                    queryset=Correction.objects.published(),
-                    to_attr="published_corrections",
-                )
-            )
-            .order_by(),
-            plan,
-        )
-    )
-    sheets.sort(key=lambda s: s.period.sort_key, reverse=True)
-    indicators = list(
-        source.indicators.order_by("order").prefetch_related(
-            Prefetch(
-                "values",
-                queryset=IndicatorValue.objects.filter(period__in=published),
-                to_attr="published_values",
-            )
-        )
-    )
-    for indicator in indicators:
-        by_period = {v.period_id: v for v in indicator.published_values}
-        indicator.actuals = [by_period.get(p.pk) for p in periods]
-    latest = periods[-1].pk if periods else None
-    # Its sub-items and the other listings of its source, in one query.
-    related = list(
-        Item.objects.filter(Q(parent=source) | Q(relisted_from=source))
-        .exclude(pk=item.pk)
-        .select_related("area")
-        .order_by("order")
-    )
-    for other in related:
-        if other.plan_id == plan.pk:
-            other.plan = plan  # for its address, without a query each
-    subs = [other for other in related if other.parent_id == source.pk]
-    latest_sheets = {
-        sheet.item_id: sheet
-        for sheet in with_statuses(
-            SurveySheet.objects.filter(period=latest, item__in=subs).select_related(
-                "division_grade", "hq_grade"
-            ),
-            plan,
-        )
-    }
-    sub_items = [item_row(plan, sub, latest_sheets.get(sub.pk)) for sub in subs]
-    relistings = [other for other in related if other.relisted_from_id == source.pk]
-    return ItemReport(
-        item=item,
-        source=source,
-        periods=periods,
-        sheets=sheets,
-        indicators=indicators,
-        schedule_rows=list(source.schedule_rows.order_by("order")),
-        sub_items=sub_items,
-        relistings=relistings,
-        divisions=[
-            link.division for link in item.division_links.select_related("division")
-        ],
-        lineage=lineage,
-        across_plans=lineage_ratings(lineage),
-        grades=list(plan.rating_scale.grades.order_by("order")),
     )
