@@ -293,22 +293,7 @@ class ItemImport:
         }
         kept = {key: existing[key] for key in wanted if key in existing}
         self.refuse_moves_with_data(sheet, kept, wanted, dict(zip(keys, records)))
-        shifts = defaultdict(list)
-        for key, row in kept.items():
-            if row.item_id == wanted[key]["item_id"]:
-                shifts[row.item_id].append((key, row.order))
-        _objects, diffs = sync(model, kept, wanted)
-        labels = dict(zip(keys, places))
-        self.changes.log(
-            sheet.name,
-            quiet_shifts(diffs, list(shifts.values())),
-            len(wanted),
-            lambda key: (
-                f"{self.ref(labels[key][0], items[labels[key][0]].title)} "
-                f"({labels[key][1]})"
-            ),
-            {"item_id": {item.pk: number for number, item in items.items()}},
-        )
+        self.sync_rows(sheet, model, kept, wanted, dict(zip(keys, places)), items)
         # The rows of a removed item go with it (remove_items).
         going = {item.pk for item in self.gone_items}
         remove(
@@ -322,6 +307,24 @@ class ItemImport:
             ],
             refusal=refusal,
             label=lambda row: f"{item_ref(row.item, self.numbered)} ({row.order})",
+        )
+
+    def sync_rows(self, sheet: Sheet, model, kept, wanted, places, items) -> None:
+        """Write the rows and log what changed; `places` holds each key's (item number, position)."""
+        shifts = defaultdict(list)
+        for key, row in kept.items():
+            if row.item_id == wanted[key]["item_id"]:
+                shifts[row.item_id].append((key, row.order))
+        _objects, diffs = sync(model, kept, wanted)
+        self.changes.log(
+            sheet.name,
+            quiet_shifts(diffs, list(shifts.values())),
+            len(wanted),
+            lambda key: (
+                f"{self.ref(places[key][0], items[places[key][0]].title)} "
+                f"({places[key][1]})"
+            ),
+            {"item_id": {item.pk: number for number, item in items.items()}},
         )
 
     def refuse_moves_with_data(self, sheet, kept, wanted, rows) -> None:

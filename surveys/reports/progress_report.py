@@ -30,6 +30,8 @@ from plans.models import Period
 from plans.models import Plan
 from reformtracker.lib.labels import item_heading
 from reformtracker.lib.labels import period_label
+from surveys.progress import ItemRow
+from surveys.progress import PlanProgress
 from surveys.progress import plan_progress
 
 FONT = "ＭＳ 明朝"
@@ -89,7 +91,7 @@ def lead_paragraph(progress, relisted: int) -> str:
     )
 
 
-def _example(row, numbered: bool, actuals: list[IndicatorValue]) -> Entry:
+def _example(row: ItemRow, numbered: bool, actuals: list[IndicatorValue]) -> Entry:
     lines = [
         ("【概要】", row.item.purpose),
         ("【当該年度の計画】", row.sheet.plan_text),
@@ -108,13 +110,22 @@ def _example(row, numbered: bool, actuals: list[IndicatorValue]) -> Entry:
     return Entry(item_heading(row.item, numbered), lines)
 
 
-def progress_report_content(plan: Plan, period: Period) -> ProgressReport:
-    progress = plan_progress(plan, period)
-    numbered = plan.numbered_items
-    relisted = plan.items.filter(relisted_from__isnull=False).count()
-    lowest = progress.grades[-1] if progress.grades else None
+def _behind(row: ItemRow, numbered: bool) -> Entry:
+    sheet = row.sheet
+    return Entry(
+        item_heading(row.item, numbered),
+        [
+            ("【状況】", sheet.done_text),
+            ("【要因】", sheet.division_reason),
+            ("【今後の対応】", sheet.next_text),
+        ],
+    )
+
+
+def _count_table(progress: PlanProgress) -> list[list[str]]:
+    """表1: the items of each top-level area by rating, and the plan's total."""
     totals = progress.items
-    table = [
+    return [
         ["分野", "項目数", *(grade.code for grade in progress.grades)],
         *(
             [
@@ -126,6 +137,13 @@ def progress_report_content(plan: Plan, period: Period) -> ProgressReport:
         ),
         ["合計", str(totals.total), *map(str, totals.counts)],
     ]
+
+
+def progress_report_content(plan: Plan, period: Period) -> ProgressReport:
+    progress = plan_progress(plan, period)
+    numbered = plan.numbered_items
+    relisted = plan.items.filter(relisted_from__isnull=False).count()
+    lowest = progress.grades[-1] if progress.grades else None
     # The items as 表1 counts them: sub-items report within their item.
     rows = [row for area in progress.areas for row in area.rows]
     # A re-listed item shares its source's sheet: an example is shown once.
@@ -139,7 +157,7 @@ def progress_report_content(plan: Plan, period: Period) -> ProgressReport:
     return ProgressReport(
         title=f"{plan.name}の{period_label(period)}進捗状況について",
         lead=lead_paragraph(progress, relisted),
-        table=table,
+        table=_count_table(progress),
         legend="、".join(f"{g.code}：{g.label}" for g in progress.grades),
         sections=[
             Section(
@@ -148,17 +166,7 @@ def progress_report_content(plan: Plan, period: Period) -> ProgressReport:
             ),
             Section(
                 f"【参考2】「{lowest.label if lowest else ''}」の項目",
-                [
-                    Entry(
-                        item_heading(row.item, numbered),
-                        [
-                            ("【状況】", row.sheet.done_text),
-                            ("【要因】", row.sheet.division_reason),
-                            ("【今後の対応】", row.sheet.next_text),
-                        ],
-                    )
-                    for row in behind
-                ],
+                [_behind(row, numbered) for row in behind],
             ),
             Section(
                 "新たに取り組む項目（新規）",
