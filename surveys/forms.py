@@ -1,28 +1,19 @@
-from __future__ import annotations
+"""The forms of a survey sheet: the division's entry, HQ's review, corrections, replies and uploads."""
 
-import datetime
+from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.html import strip_tags
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop
 from django.utils.translation import pgettext
 
-from plans.models import Division
 from plans.models import Grade
-from plans.models import Period
-from plans.models import Plan
-from plans.models import PolicyArea
-from plans.models import next_period
-from plans.models import opening_refusal
 from reformtracker.lib import uploads
 from reformtracker.lib.labels import SHEET_TEXTS
-from reformtracker.lib.labels import fiscal_year_full
 from reformtracker.lib.labels import japanese
 from reformtracker.lib.labels import own
 from reformtracker.lib.labels import period_label
@@ -63,7 +54,7 @@ class TextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _text_field(label: str, **kwargs) -> forms.CharField:
+def text_field(label: str, **kwargs) -> forms.CharField:
     # What a division writes is the plan's record, in Japanese.
     kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 6, "lang": "ja"}))
     return TextField(label=label, required=False, max_length=TEXT_LIMIT, **kwargs)
@@ -119,7 +110,7 @@ def own_field(sheet: SurveySheet, name: str) -> forms.Field:
     texts = {text.field: (text, label) for text, label in plan.sheet_texts()}
     if name in texts:
         text, label = texts[name]
-        return _text_field(japanese(label) or text.label)
+        return text_field(japanese(label) or text.label)
     if name == "division_grade":
         if plan.rates_schedule_rows:
             return _grade_field(sheet, _("Status of the item as a whole"))
@@ -127,12 +118,27 @@ def own_field(sheet: SurveySheet, name: str) -> forms.Field:
             sheet, SHEET_LABELS["division_grade"] if plan.second_round else _("Rating")
         )
     if name == "division_reason":
-        return _text_field(own(plan, "reason_label") or SHEET_LABELS["division_reason"])
+        return text_field(own(plan, "reason_label") or SHEET_LABELS["division_reason"])
     if name == "hq_grade":
         return _grade_field(sheet, _("HQ's rating"))
     if name == "hq_reason":
-        return _text_field(_("Reason for HQ's rating"))
+        return text_field(_("Reason for HQ's rating"))
     raise KeyError(name)
+
+
+def _actual_field(indicator) -> forms.CharField:
+    """The period's actual of an indicator, with its baseline and target as help."""
+    return forms.CharField(
+        label=japanese(f"{indicator.marker}{indicator.name}"),
+        required=False,
+        max_length=ACTUAL_LIMIT,
+        # Django writes help text as HTML: the city's words are escaped.
+        help_text=format_html(
+            _("Baseline {baseline}, target {target}"),
+            baseline=japanese(indicator.baseline_text) or "—",
+            target=japanese(indicator.target_text) or "—",
+        ),
+    )
 
 
 class CorrectionForm(forms.Form):
@@ -200,21 +206,7 @@ class SheetForm(forms.Form):
         self.texts_after_rating = [n for n in self.texts if n == "next_text"]
         self.status_rows = []
         if plan.rates_schedule_rows:
-            # A status for each row of the schedule instead of one rating.
-            statuses = {s.schedule_row_id: s for s in sheet.statuses.all()}
-            for row in sheet.item.schedule_rows.all():
-                status = statuses.get(row.pk)
-                grade_name, reason_name = f"status_{row.pk}", f"status_reason_{row.pk}"
-                self.fields[grade_name] = _grade_field(
-                    sheet, japanese(row.label_for(sheet.period.fiscal_year))
-                )
-                self.fields[reason_name] = _text_field(
-                    own(plan, "reason_label") or SHEET_LABELS["division_reason"]
-                )
-                self.fields[reason_name].widget.attrs["rows"] = 2
-                self.initial[grade_name] = status.grade_id if status else None
-                self.initial[reason_name] = status.reason if status else ""
-                self.status_rows.append((row, grade_name, reason_name))
+            self.add_status_fields()
             if plan.division_sets_item_status:
                 self.fields["division_grade"] = own_field(sheet, "division_grade")
         else:
@@ -223,19 +215,27 @@ class SheetForm(forms.Form):
         self.indicator_fields = []
         for value in indicator_values:
             name = f"actual_{value.pk}"
-            indicator = value.indicator
-            self.fields[name] = forms.CharField(
-                label=japanese(f"{indicator.marker}{indicator.name}"),
-                required=False,
-                max_length=ACTUAL_LIMIT,
-                # Django writes help text as HTML: the city's words are escaped.
-                help_text=format_html(
-                    _("Baseline {baseline}, target {target}"),
-                    baseline=japanese(indicator.baseline_text) or "—",
-                    target=japanese(indicator.target_text) or "—",
-                ),
-            )
+            self.fields[name] = _actual_field(value.indicator)
             self.indicator_fields.append(name)
+
+    def add_status_fields(self) -> None:
+        """A status and its reason for each row of the schedule, instead of one rating."""
+        sheet = self.sheet
+        plan = sheet.period.plan
+        statuses = {s.schedule_row_id: s for s in sheet.statuses.all()}
+        for row in sheet.item.schedule_rows.all():
+            status = statuses.get(row.pk)
+            grade_name, reason_name = f"status_{row.pk}", f"status_reason_{row.pk}"
+            self.fields[grade_name] = _grade_field(
+                sheet, japanese(row.label_for(sheet.period.fiscal_year))
+            )
+            self.fields[reason_name] = text_field(
+                own(plan, "reason_label") or SHEET_LABELS["division_reason"]
+            )
+            self.fields[reason_name].widget.attrs["rows"] = 2
+            self.initial[grade_name] = status.grade_id if status else None
+            self.initial[reason_name] = status.reason if status else ""
+            self.status_rows.append((row, grade_name, reason_name))
 
     @property
     def submitting(self) -> bool:
@@ -344,8 +344,8 @@ class ReviewForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    hq_reason = _text_field(gettext_lazy("Reason for HQ's rating"))
-    note = _text_field(gettext_lazy("Note to the division (when returning)"))
+    hq_reason = text_field(gettext_lazy("Reason for HQ's rating"))
+    note = text_field(gettext_lazy("Note to the division (when returning)"))
 
     NOT_RATED = "none"
 
@@ -379,7 +379,7 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _note_required_on_return(self, "decision", _("Tell the division what to fix."))
+        note_required_on_return(self, "decision", _("Tell the division what to fix."))
         if cleaned.get("decision") == self.ACCEPT and self.second_round:
             if not cleaned.get("hq_grade"):
                 self.add_error(
@@ -394,7 +394,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-def _note_required_on_return(form: forms.Form, choice: str, message: str) -> None:
+def note_required_on_return(form: forms.Form, choice: str, message: str) -> None:
     """A return without a note tells nobody what to fix: refuse it."""
     data = form.cleaned_data
     if data.get(choice) == form.RETURN and not data.get("note"):
@@ -443,167 +443,6 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-
-
-class PeriodForm(forms.Form):
-    fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
-    half = forms.ChoiceField(label=gettext_lazy("Half"))
-    deadline = forms.DateField(
-        label=gettext_lazy("Deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("The day divisions must submit their sheets by."),
-    )
-
-    def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.plan = plan
-        self.fields["fiscal_year"].choices = [
-            (year, fiscal_year_full(year)) for year in plan.fiscal_years
-        ]
-        halves = (
-            [Period.Half.FIRST, Period.Half.SECOND]
-            if plan.cadence == Plan.Cadence.HALF_YEARLY
-            else [Period.Half.WHOLE]
-        )
-        self.fields["half"].choices = [(h.value, h.label) for h in halves]
-        if plan.cadence == Plan.Cadence.YEARLY:
-            # One period a year: nothing to choose, nothing to call a half.
-            self.fields["half"].widget = forms.HiddenInput()
-            self.fields["half"].initial = Period.Half.WHOLE
-        upcoming = next_period(plan)
-        if upcoming:
-            self.fields["fiscal_year"].initial, self.fields["half"].initial = upcoming
-
-    def clean_deadline(self) -> datetime.date:
-        deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise ValidationError(_("The deadline cannot be in the past."), code="past")
-        return deadline
-
-    def clean(self):
-        cleaned = super().clean()
-        year, half = cleaned.get("fiscal_year"), cleaned.get("half")
-        if (
-            year
-            and half
-            and self.plan.periods.filter(fiscal_year=year, half=half).exists()
-        ):
-            raise ValidationError(_("This period already exists."), code="exists")
-        refusal = year and half and opening_refusal(self.plan, year, half)
-        if refusal:
-            raise ValidationError(refusal, code="before_published")
-        if self.plan.periods.filter(state=Period.State.OPEN).exists():
-            raise ValidationError(
-                _("This plan already has an open period; publish it first."),
-                code="open",
-            )
-        return cleaned
-
-
-QUEUE_FILTERS = ("area", "division", "state")
-
-
-def queue_params(params, *, page: int | str | None = None) -> dict:
-    """The queue's filters in `params`, kept from the queue to its sheets and back;
-    with `page`, the page of the queue to go back to."""
-    kept = {k: params[k] for k in QUEUE_FILTERS if params.get(k)}
-    if page and str(page) != "1":
-        kept["page"] = str(page)
-    return kept
-
-
-def queue_query(params, *, page: int | str | None = None) -> str:
-    """queue_params as a query string."""
-    return urlencode(queue_params(params, page=page))
-
-
-class AreaField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: PolicyArea) -> str:
-        return obj.label
-
-
-class DivisionField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Division) -> str:
-        return obj.name_i18n
-
-
-class QueueFilterForm(forms.Form):
-    area = AreaField(
-        label=gettext_lazy("Policy area"),
-        queryset=PolicyArea.objects.none(),
-        required=False,
-    )
-    division = DivisionField(
-        label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False
-    )
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-
-    def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["area"].queryset = period.plan.areas.all()
-        self.fields["division"].queryset = Division.objects.filter(
-            item_links__item__plan=period.plan
-        ).distinct()
-        self.fields["state"].choices = [("", "---------"), *SurveySheet.State.choices]
-
-    def filter(self, sheets):
-        """The sheets the filters keep, in the queue's order (the plan's, then the
-        sheet's id for items given the same place), which its pages follow."""
-        sheets = sheets.order_by("item__order", "pk")
-        if not self.is_valid():
-            return sheets
-        if area := self.cleaned_data["area"]:
-            sheets = sheets.filter(item__area=area)
-        if division := self.cleaned_data["division"]:
-            sheets = sheets.filter(item__division_links__division=division)
-        if state := self.cleaned_data["state"]:
-            sheets = sheets.filter(state=state)
-        return sheets
-
-
-class BulkReviewForm(forms.Form):
-    """HQ's one decision on the sheets ticked in the queue."""
-
-    ACCEPT, RETURN = "accept", "return"
-    HIGHLIGHT, UNHIGHLIGHT = "highlight", "unhighlight"
-
-    sheets = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Sheets"),
-        queryset=SurveySheet.objects.none(),
-        error_messages={"required": gettext_lazy("Tick at least one sheet.")},
-    )
-    action = forms.ChoiceField(label=gettext_lazy("Action"), widget=forms.RadioSelect)
-    note = _text_field(
-        gettext_lazy("Note to the divisions (when returning)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["sheets"].queryset = period.sheets.select_related(
-            "item", "period__plan", "division_grade", "hq_grade"
-        ).order_by("item__order")
-        accept = (
-            _("Accept with the division's rating as HQ's")
-            if period.plan.second_round
-            else _("Accept")
-        )
-        review = [
-            (self.ACCEPT, accept),
-            (self.RETURN, _("Return with the note below")),
-        ]
-        self.fields["action"].choices = [
-            *(review if period.is_open else []),
-            (
-                self.HIGHLIGHT,
-                _("Show among the progress report's examples (Reference 1)"),
-            ),
-            (self.UNHIGHLIGHT, _("Remove from the progress report's examples")),
-        ]
-
-    def clean(self):
-        _note_required_on_return(self, "action", _("Tell the divisions what to fix."))
-        return super().clean()
 
 
 class SheetUploadForm(forms.Form):

@@ -15,13 +15,10 @@ from reformtracker.lib.paging import page_of
 from surveys import access
 from surveys.corrections import open_correction_of
 from surveys.forms import ContributionForm
-from surveys.forms import QueueFilterForm
 from surveys.forms import ReopenForm
 from surveys.forms import ReplyForm
 from surveys.forms import ReviewForm
 from surveys.forms import SheetForm
-from surveys.forms import queue_params
-from surveys.forms import queue_query
 from surveys.history import conversation
 from surveys.history import sheet_history
 from surveys.history import since_return
@@ -31,6 +28,9 @@ from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.opinion_forms import ActionForm
 from surveys.opinion_forms import OpinionForm
+from surveys.period_forms import QueueFilterForm
+from surveys.period_forms import queue_params
+from surveys.period_forms import queue_query
 from surveys.views.responses import refuse
 
 
