@@ -4,7 +4,8 @@
 - scales: the rating scales and their grades;
 - plan: the plan and its configuration;
 - divisions: the city's divisions, and the history of accounts and groups;
-- structure: policy areas, items, responsible divisions, indicators, schedules;
+- structure: policy areas, items and their responsible divisions;
+- indicators and schedules: what an item is measured by and its schedule per year;
 - periods: reporting periods and the indicator values of each.
 
 Everything is imported here: Django loads an app's models from `plans.models`,
@@ -15,6 +16,7 @@ the rest of the project imports them from here, and the migrations name
 from plans.models.cities import City
 from plans.models.cities import Membership
 from plans.models.divisions import Division
+from plans.models.indicators import Indicator
 from plans.models.periods import IndicatorValue
 from plans.models.periods import Period
 from plans.models.periods import next_period
@@ -23,11 +25,10 @@ from plans.models.plan import Plan
 from plans.models.plan import default_sheet_fields
 from plans.models.scales import Grade
 from plans.models.scales import RatingScale
-from plans.models.structure import Indicator
+from plans.models.schedules import ScheduleRow
 from plans.models.structure import Item
 from plans.models.structure import ItemDivision
 from plans.models.structure import PolicyArea
-from plans.models.structure import ScheduleRow
 
 __all__ = [
     "City",

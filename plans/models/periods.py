@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.models.indicators import Indicator
 from plans.models.plan import Plan
-from plans.models.structure import Indicator
 from reformtracker.lib.labels import period_label
 
 

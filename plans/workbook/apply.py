@@ -31,6 +31,7 @@ from plans.workbook.areas import path_text
 from plans.workbook.areas import ref_key
 from plans.workbook.areas import tree_paths
 from plans.workbook.changes import Changes
+from plans.workbook.columns import english_values
 from plans.workbook.read import PlanDraft
 from plans.workbook.read import WorkbookInvalid
 from plans.workbook.removals import remove
@@ -38,7 +39,6 @@ from plans.workbook.schema import AREAS
 from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import SCALE
-from plans.workbook.schema import english_values
 from plans.workbook.sync import sync
 from reformtracker.lib.text import match_key
 

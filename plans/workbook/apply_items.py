@@ -27,14 +27,14 @@ from plans.models import ScheduleRow
 from plans.workbook.areas import path_key
 from plans.workbook.areas import path_text
 from plans.workbook.changes import Changes
+from plans.workbook.columns import Sheet
+from plans.workbook.columns import english_values
 from plans.workbook.keys import resolve_keys
 from plans.workbook.read import PlanDraft
 from plans.workbook.removals import remove
 from plans.workbook.removals import survey_data
 from plans.workbook.schema import INDICATORS
 from plans.workbook.schema import ITEMS
-from plans.workbook.schema import Sheet
-from plans.workbook.schema import english_values
 from plans.workbook.schema import schedule_sheet
 from plans.workbook.sync import merge
 from plans.workbook.sync import quiet_shifts

@@ -16,11 +16,11 @@ from decimal import InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from plans.workbook.columns import Column
 from plans.workbook.schema import NO
 from plans.workbook.schema import NO_WORDS
 from plans.workbook.schema import YES
 from plans.workbook.schema import YES_WORDS
-from plans.workbook.schema import Column
 from reformtracker.lib.uploads import cell_text
 from reformtracker.lib.uploads import is_formula
 

@@ -21,6 +21,7 @@ from plans.workbook.areas import Ambiguous
 from plans.workbook.areas import AreaIndex
 from plans.workbook.areas import path_key
 from plans.workbook.areas import path_text
+from plans.workbook.columns import Sheet
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import CADENCES
 from plans.workbook.schema import ITEM_STATES
@@ -28,7 +29,6 @@ from plans.workbook.schema import ITEM_STATUS_RULES
 from plans.workbook.schema import ITEMS
 from plans.workbook.schema import PLAN
 from plans.workbook.schema import RATING_TARGETS
-from plans.workbook.schema import Sheet
 from reformtracker.lib.labels import SHEET_TEXT_BY_CODE
 from reformtracker.lib.text import match_key
 

@@ -13,11 +13,12 @@ from plans.models import Indicator
 from plans.models import Plan
 from plans.models import ScheduleRow
 from plans.models.plan import TRANSLATED
-from plans.models.structure import year_span
+from plans.models.schedules import year_span
 from plans.workbook.areas import AreaIndex
 from plans.workbook.areas import path_text
 from plans.workbook.areas import tree_paths
 from plans.workbook.cells import to_cell
+from plans.workbook.columns import Sheet
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import CADENCES
 from plans.workbook.schema import DIVISIONS
@@ -33,7 +34,6 @@ from plans.workbook.schema import SCALE
 from plans.workbook.schema import SCHEDULE
 from plans.workbook.schema import SHEETS
 from plans.workbook.schema import YES
-from plans.workbook.schema import Sheet
 from plans.workbook.schema import schedule_sheet
 from reformtracker.lib import xlsx
 

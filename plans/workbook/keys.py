@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from plans.models.structure import new_key
 from plans.workbook.changes import Changes
-from plans.workbook.schema import Sheet
+from plans.workbook.columns import Sheet
 
 
 def resolve_keys(

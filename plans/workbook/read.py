@@ -16,6 +16,8 @@ from plans.workbook import checks
 from plans.workbook.cells import CellRefused
 from plans.workbook.cells import read_cell
 from plans.workbook.cells import too_long
+from plans.workbook.columns import Column
+from plans.workbook.columns import Sheet
 from plans.workbook.schema import AREAS
 from plans.workbook.schema import DIVISIONS
 from plans.workbook.schema import INDICATORS
@@ -25,8 +27,6 @@ from plans.workbook.schema import SCALE
 from plans.workbook.schema import SCHEDULE_BASE
 from plans.workbook.schema import SCHEDULE_KEY
 from plans.workbook.schema import YEAR_HEADER
-from plans.workbook.schema import Column
-from plans.workbook.schema import Sheet
 from plans.workbook.schema import schedule_sheet
 from plans.workbook.schema import year_column
 from reformtracker.lib.text import match_key
