@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plans.models import Division
 from plans.models import Period
 from reformtracker.lib.labels import period_label
 from reformtracker.lib.paging import paged
@@ -41,7 +43,8 @@ from surveys.workflow import accept_as_prefilled
 from surveys.workflow import cancel_period
 from surveys.workflow import cancel_refusal
 from surveys.workflow import latest_reminders
-from surveys.workflow import missing_by_division
+from surveys.workflow import missing_of
+from surveys.workflow import missing_summary
 from surveys.workflow import open_period
 from surveys.workflow import opening_summary
 from surveys.workflow import publish_pending
@@ -135,13 +138,8 @@ def _missing_with_reminders(period: Period) -> list[tuple]:
     many more there are, its latest reminder or None)."""
     reminded = latest_reminders(period)
     return [
-        (
-            division,
-            sheets[:MISSING_SHOWN],
-            len(sheets) - MISSING_SHOWN if len(sheets) > MISSING_SHOWN else 0,
-            reminded.get(division.pk),
-        )
-        for division, sheets in missing_by_division(period).items()
+        (division, sheets, total - len(sheets), reminded.get(division.pk))
+        for division, sheets, total in missing_summary(period, MISSING_SHOWN)
     ]
 
 
@@ -190,10 +188,10 @@ def period_bulk(request, pk: int):
 @login_required
 def period_remind(request, pk: int, division_id: int):
     period = access.period_for_hq(request.user, pk)
-    missing = {d.pk: (d, sheets) for d, sheets in missing_by_division(period).items()}
-    if division_id not in missing:
+    division = get_object_or_404(Division, pk=division_id, city=period.plan.city_id)
+    sheets = missing_of(period, division)
+    if not sheets:
         raise Http404
-    division, sheets = missing[division_id]
     if request.method != "POST":
         return render(
             request,

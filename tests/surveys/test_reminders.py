@@ -74,6 +74,35 @@ def test_daily_reminders_are_recorded_as_automatic(
     assert "自動で督促" in queue
 
 
+def test_the_queue_and_a_reminder_list_the_same_missing_sheets_as_the_daily_run(
+    open_fy2018,
+):
+    """The queue's 未提出 list and a division's reminder read only what they show;
+    the daily reminders read every missing sheet: they must agree."""
+    from plans.models import Division
+    from surveys.workflow import missing_by_division
+    from surveys.workflow import missing_of
+    from surveys.workflow import missing_summary
+
+    # 各所管課 alone on item 2: chased under that name.
+    only_collective = open_fy2018.sheets.get(item__number="2")
+    only_collective.item.division_links.all().delete()
+    only_collective.item.division_links.create(
+        division=Division.objects.get(name="各所管課")
+    )
+    open_fy2018.sheets.filter(item__number="3").update(state="submitted")
+    missing = missing_by_division(open_fy2018)
+    assert any(len(sheets) > 2 for sheets in missing.values())
+    assert missing_summary(open_fy2018, shown=2) == [
+        (division, sheets[:2], len(sheets)) for division, sheets in missing.items()
+    ]
+    for division, sheets in missing.items():
+        assert missing_of(open_fy2018, division) == sheets
+    submitted = open_fy2018.sheets.get(item__number="3")
+    for division in submitted.item.division_list:
+        assert submitted not in missing_of(open_fy2018, division)
+
+
 def test_collective_divisions_are_not_chased_where_an_item_names_its_own(
     client, hq_officer, open_fy2018
 ):
