@@ -7,7 +7,10 @@ Each plan gets a second published period, so the pages draw their charts. For
 each page and size: the median time of a full request through the middleware
 (queries, search form, charts, template), its query count and HTML size, and
 the floor: rendering the same template from the page's data already in memory.
-The ratio is request / floor. The public page cache is off for these: they
+The ratio is request / floor. Between the two: the view's own work (its
+queries and the building of the page's data, no template) and, of that, the
+time the database took to run the queries (SQL); the rest of the view is the
+ORM building the queries and the objects. The public page cache is off for these: they
 are the requests that fill it. The last two columns are the same request once
 a first visitor has filled the cache (local memory, as by default), as every
 later citizen gets it until the plan changes, and its ratio to the floor. The area is the plan's largest; the item is the last of
@@ -98,7 +101,8 @@ def main() -> None:
     print(f"database: {connection.vendor}; median of {args.repeat} runs")
     print(
         f"{'page':<6} {'plan':>5} {'items':>6} {'queries':>8} {'request ms':>11} "
-        f"{'floor ms':>9} {'ratio':>6} {'HTML KB':>8} {'cached ms':>10} {'ratio':>6}"
+        f"{'floor ms':>9} {'ratio':>6} {'view ms':>8} {'SQL ms':>7} {'HTML KB':>8} "
+        f"{'cached ms':>10} {'ratio':>6}"
     )
     for factor, plan in plans:
         items = plan.items.count()
@@ -108,11 +112,16 @@ def main() -> None:
                 response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             query_count = len(queries)  # read now: later requests clear the log
+            sql = sum(float(q["time"]) for q in queries.captured_queries)
             request_time = median_time(args.repeat, lambda url=url: client.get(url))
 
             request = RequestFactory(HTTP_HOST="127.0.0.1").get(url)
             request.user = AnonymousUser()
             context = context_of(request)
+            view = median_time(
+                args.repeat,
+                lambda request=request, context_of=context_of: context_of(request),
+            )
             floor = median_time(
                 args.repeat,
                 lambda context=context, request=request, template=template: (
@@ -125,7 +134,8 @@ def main() -> None:
             print(
                 f"{name:<6} {factor:>4}× {items:>6} {query_count:>8} "
                 f"{request_time * 1000:>11.0f} {floor * 1000:>9.1f} "
-                f"{request_time / floor:>5.2f}× {len(response.content) / 1024:>8.0f} "
+                f"{request_time / floor:>5.2f}× {view * 1000:>8.1f} {sql * 1000:>7.1f} "
+                f"{len(response.content) / 1024:>8.0f} "
                 f"{cached * 1000:>10.1f} {cached / floor:>5.2f}×"
             )
 
