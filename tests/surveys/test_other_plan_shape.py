@@ -9,7 +9,6 @@ rating. Nothing of Kodaira's S/A/B, indicators or second round may show.
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import openpyxl
@@ -24,9 +23,9 @@ from plans.models import Period
 from plans.models import Plan
 from surveys import reports
 from surveys.models import SurveySheet
-from surveys.workflow import open_period
 from surveys.workflow import publish_period
 from tests.conftest import make_user
+from tests.factories import open_period_for_two_weeks
 from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
@@ -155,12 +154,8 @@ def status_form(sheet, statuses: dict[str, tuple[str, str]], action="submit") ->
 
 def open_fy2024(plan: Plan, *, by) -> Period:
     """The plan's one period of FY2024 (it reports yearly), with two weeks to go."""
-    return open_period(
-        plan=plan,
-        fiscal_year=2024,
-        half="whole",
-        deadline=datetime.date.today() + datetime.timedelta(days=14),
-        by=by,
+    return open_period_for_two_weeks(
+        plan, fiscal_year=2024, half=Period.Half.WHOLE, by=by
     )
 
 
