@@ -21,6 +21,7 @@ from plans.models import PolicyArea
 from plans.models import next_period
 from plans.models import opening_refusal
 from reformtracker.lib import uploads
+from reformtracker.lib.forms import ColonlessForm
 from reformtracker.lib.labels import SHEET_TEXTS
 from reformtracker.lib.labels import fiscal_year_full
 from reformtracker.lib.labels import japanese
@@ -135,13 +136,11 @@ def own_field(sheet: SurveySheet, name: str) -> forms.Field:
     raise KeyError(name)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(ColonlessForm):
     """The corrected values of a published sheet, written before HQ publishes them."""
 
     def __init__(self, *args, correction, fields: list[str], **kwargs):
-        super().__init__(
-            *args, initial=dict(correction.values), label_suffix="", **kwargs
-        )
+        super().__init__(*args, initial=dict(correction.values), **kwargs)
         for name in fields:
             self.fields[name] = own_field(correction.sheet, name)
 
@@ -153,7 +152,7 @@ class CorrectionForm(forms.Form):
         }
 
 
-class SheetForm(forms.Form):
+class SheetForm(ColonlessForm):
     """The division's part of a sheet: P, D, A, its rating and the indicator actuals."""
 
     SAVE, SUBMIT = "save", "submit"
@@ -180,7 +179,7 @@ class SheetForm(forms.Form):
             "division_reason": sheet.division_reason,
             **{f"actual_{v.pk}": v.text for v in indicator_values},
         }
-        super().__init__(*args, initial=initial, label_suffix="", **kwargs)
+        super().__init__(*args, initial=initial, **kwargs)
         self.sheet = sheet
         self.previous = sheet.previous()
         self.copied = []
@@ -331,7 +330,7 @@ class SheetForm(forms.Form):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ColonlessForm):
     """HQ's decision on a submitted sheet: accept with a rating, or return with a note."""
 
     ACCEPT, RETURN = "accept", "return"
@@ -352,7 +351,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, sheet: SurveySheet, **kwargs):
         # HQ's own rating is never preselected from the division's: HQ chooses.
         initial = {"hq_grade": sheet.hq_grade_id, "hq_reason": sheet.hq_reason}
-        super().__init__(*args, initial=initial, label_suffix="", **kwargs)
+        super().__init__(*args, initial=initial, **kwargs)
         self.second_round = sheet.period.plan.second_round
         if self.second_round:
             self.grades = {
@@ -410,7 +409,7 @@ def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
     return grade_label(grade)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(ColonlessForm):
     note = forms.CharField(
         label=gettext_lazy("Why it needs correcting"),
         help_text=gettext_lazy("Shown to the public with the correction."),
@@ -418,22 +417,16 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
-
-class ReplyForm(forms.Form):
+class ReplyForm(ColonlessForm):
     text = forms.CharField(
         label=gettext_lazy("Reply to HQ"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
-
-class ContributionForm(forms.Form):
+class ContributionForm(ColonlessForm):
     text = forms.CharField(
         label=gettext_lazy("Your division's part"),
         help_text=gettext_lazy("The lead division sees it while filling the sheet."),
@@ -441,11 +434,8 @@ class ContributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "lang": "ja"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
-
-class PeriodForm(forms.Form):
+class PeriodForm(ColonlessForm):
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
     half = forms.ChoiceField(label=gettext_lazy("Half"))
     deadline = forms.DateField(
@@ -455,7 +445,7 @@ class PeriodForm(forms.Form):
     )
 
     def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["fiscal_year"].choices = [
             (year, fiscal_year_full(year)) for year in plan.fiscal_years
@@ -527,7 +517,7 @@ class DivisionField(forms.ModelChoiceField):
         return obj.name_i18n
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ColonlessForm):
     area = AreaField(
         label=gettext_lazy("Policy area"),
         queryset=PolicyArea.objects.none(),
@@ -539,7 +529,7 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
 
     def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["area"].queryset = period.plan.areas.all()
         self.fields["division"].queryset = Division.objects.filter(
             item_links__item__plan=period.plan
@@ -561,7 +551,7 @@ class QueueFilterForm(forms.Form):
         return sheets
 
 
-class BulkReviewForm(forms.Form):
+class BulkReviewForm(ColonlessForm):
     """HQ's one decision on the sheets ticked in the queue."""
 
     ACCEPT, RETURN = "accept", "return"
@@ -579,7 +569,7 @@ class BulkReviewForm(forms.Form):
     )
 
     def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["sheets"].queryset = period.sheets.select_related(
             "item", "period__plan", "division_grade", "hq_grade"
         ).order_by("item__order")
@@ -606,7 +596,7 @@ class BulkReviewForm(forms.Form):
         return super().clean()
 
 
-class SheetUploadForm(forms.Form):
+class SheetUploadForm(ColonlessForm):
     file = forms.FileField(
         label=gettext_lazy("Filled-in workbook (.xlsx)"),
         help_text=gettext_lazy(
@@ -618,9 +608,6 @@ class SheetUploadForm(forms.Form):
             }
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
 
 class UploadConfirmForm(uploads.ConfirmForm):

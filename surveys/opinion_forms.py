@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from plans.models import Division
 from plans.models import Period
+from reformtracker.lib.forms import ColonlessForm
 from reformtracker.lib.labels import item_heading
 from surveys.models import Opinion
 from surveys.models.opinions import TEXT_LIMIT
@@ -21,17 +22,12 @@ def _text(label, help_text="", rows=5):
     )
 
 
-class _Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-
-
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, item):
         return item_heading(item, item.plan.numbered_items)
 
 
-class OpinionForm(_Form):
+class OpinionForm(ColonlessForm):
     """An opinion on the period, or on one of the items it has sheets for."""
 
     item = ItemChoiceField(
@@ -51,7 +47,7 @@ class OpinionForm(_Form):
         )
 
 
-class AnswerForm(_Form):
+class AnswerForm(ColonlessForm):
     response = _text(
         gettext_lazy("Response"),
         gettext_lazy("The city's response to the opinion (対応方針)."),
@@ -91,7 +87,7 @@ def _lead(opinion: Opinion) -> int | None:
     return divisions[0].pk if divisions else None
 
 
-class ActionForm(_Form):
+class ActionForm(ColonlessForm):
     text = _text(
         gettext_lazy("What your division did"),
         gettext_lazy(
