@@ -22,6 +22,7 @@ from plans.models import next_period
 from plans.models import opening_refusal
 from reformtracker.lib import uploads
 from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import japanese_text
 from reformtracker.lib.labels import SHEET_TEXTS
 from reformtracker.lib.labels import fiscal_year_full
 from reformtracker.lib.labels import japanese
@@ -410,28 +411,24 @@ def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
 
 
 class ReopenForm(ColonlessForm):
-    note = forms.CharField(
-        label=gettext_lazy("Why it needs correcting"),
+    note = japanese_text(
+        gettext_lazy("Why it needs correcting"),
         help_text=gettext_lazy("Shown to the public with the correction."),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
+        rows=3,
     )
 
 
 class ReplyForm(ColonlessForm):
-    text = forms.CharField(
-        label=gettext_lazy("Reply to HQ"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
-    )
+    text = japanese_text(gettext_lazy("Reply to HQ"), max_length=2000, rows=3)
 
 
 class ContributionForm(ColonlessForm):
-    text = forms.CharField(
-        label=gettext_lazy("Your division's part"),
+    text = japanese_text(
+        gettext_lazy("Your division's part"),
         help_text=gettext_lazy("The lead division sees it while filling the sheet."),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "ja"}),
+        rows=4,
     )
 
 

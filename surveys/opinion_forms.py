@@ -8,18 +8,14 @@ from django.utils.translation import gettext_lazy
 from plans.models import Division
 from plans.models import Period
 from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import japanese_text
 from reformtracker.lib.labels import item_heading
 from surveys.models import Opinion
 from surveys.models.opinions import TEXT_LIMIT
 
 
 def _text(label, help_text="", rows=5):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": rows, "lang": "ja"}),
-    )
+    return japanese_text(label, help_text=help_text, max_length=TEXT_LIMIT, rows=rows)
 
 
 class ItemChoiceField(forms.ModelChoiceField):
