@@ -67,18 +67,20 @@ from surveys.workflow import open_period
 from tests.factories import add_published_period
 from tests.factories import make_plan
 
-ROLES = [
-    "anonymous",
-    "division",
-    "other_division",
-    "hq",
-    "committee",
-    "admin",
-    "city_admin",
-    "division2",
-    "hq2",
-    "committee2",
-]
+# Each role and the fixture of its user (None: nobody logged in), in table order.
+ROLE_USERS = {
+    "anonymous": None,
+    "division": "division_staff",
+    "other_division": "other_division_staff",
+    "hq": "hq_officer",
+    "committee": "committee_member",
+    "admin": "administrator",
+    "city_admin": "city_administrator",
+    "division2": "second_city_division_staff",
+    "hq2": "second_city_hq",
+    "committee2": "second_city_committee",
+}
+ROLES = list(ROLE_USERS)
 
 # Redirects to a login page, told apart from other redirects.
 LOGIN = "302 to login"
@@ -541,37 +543,12 @@ def state():
 
 
 def test_every_url_as_every_role(
-    seed_plan,
-    own_sheet,
-    division_staff,
-    other_division_staff,
-    hq_officer,
-    committee_member,
-    administrator,
-    city_administrator,
-    second_city_plan,
-    second_city_division_staff,
-    second_city_hq,
-    second_city_committee,
+    request, seed_plan, own_sheet, second_city_plan, second_city_hq
 ):
-    users = dict(
-        zip(
-            ROLES,
-            [
-                None,
-                division_staff,
-                other_division_staff,
-                hq_officer,
-                committee_member,
-                administrator,
-                city_administrator,
-                second_city_division_staff,
-                second_city_hq,
-                second_city_committee,
-            ],
-            strict=True,
-        )
-    )
+    users = {
+        role: fixture and request.getfixturevalue(fixture)
+        for role, fixture in ROLE_USERS.items()
+    }
     samples = make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq)
     before = state()
     mismatches = []
