@@ -13,7 +13,6 @@ refused within 1 s and 100 MB.
 
 from __future__ import annotations
 
-import datetime
 import time
 import tracemalloc
 
@@ -39,7 +38,6 @@ def main() -> None:
     setup_django()
 
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
     from django.utils import translation
 
     from plans import workbook
@@ -48,22 +46,16 @@ def main() -> None:
     from reformtracker.lib.uploads import UploadRejected
     from surveys import sheetfiles
     from surveys.seed import load_seed
-    from surveys.workflow import open_period
     from tests import hostile
     from tests.conftest import make_user
+    from tests.factories import open_period_for_two_weeks
 
     translation.activate("en")
     plan = load_seed()
     hq = make_user("hq", role=Membership.Role.HQ)
     division = Division.objects.get(city=plan.city, name="市民協働・男女参画推進課")
     staff = make_user("staff", divisions=[division.name])
-    period = open_period(
-        plan=plan,
-        fiscal_year=2018,
-        half="first",
-        deadline=timezone.localdate() + datetime.timedelta(days=14),
-        by=hq,
-    )
+    period = open_period_for_two_weeks(plan, by=hq)
     sheets = sheetfiles.sheets_workbook_for(staff, period)
     plan_file = workbook.export_plan(plan)
 

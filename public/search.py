@@ -38,6 +38,7 @@ from plans.models import Period
 from plans.models import Plan
 from reformtracker.lib.folding import Folded
 from reformtracker.lib.folding import fold
+from reformtracker.lib.forms import ColonlessForm
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.progress import AreaProgress
@@ -57,7 +58,7 @@ TAGS = {
 }
 
 
-class PlanSearchForm(forms.Form):
+class PlanSearchForm(ColonlessForm):
     q = forms.CharField(
         label=_("Keyword"),
         required=False,
@@ -82,7 +83,7 @@ class PlanSearchForm(forms.Form):
     )
 
     def __init__(self, data, progress: PlanProgress):
-        super().__init__(data, label_suffix="")
+        super().__init__(data)
         self.progress = progress
         every = [("", _("All"))]
         self.fields["area"].choices = every + [

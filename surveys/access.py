@@ -15,6 +15,8 @@ city is a 403 that says who may use it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models import QuerySet
@@ -238,22 +240,26 @@ def may_review(user, sheet: models.SurveySheet) -> bool:
     )
 
 
+def _visible(user, rows: QuerySet, pk: int, may_see_row: Callable[..., bool]):
+    """Row `pk` of `rows` if `may_see_row(user, row)`; otherwise the same 404 as a
+    missing row, so that nobody learns what exists where they may not look."""
+    row = get_object_or_404(rows, pk=pk)
+    if not may_see_row(user, row):
+        raise Http404
+    return row
+
+
 def sheet_for(user, pk: int) -> models.SurveySheet:
     """The sheet if the user may see it; otherwise the same 404 as a missing sheet."""
-    sheet = get_object_or_404(
-        models.SurveySheet.objects.select_related(
-            "item__plan__rating_scale",
-            "item__plan__city",
-            "item__area",
-            "period__plan",
-            "division_grade",
-            "hq_grade",
-        ).prefetch_related("item__division_links__division"),
-        pk=pk,
-    )
-    if not may_see(user, sheet):
-        raise Http404
-    return sheet
+    sheets = models.SurveySheet.objects.select_related(
+        "item__plan__rating_scale",
+        "item__plan__city",
+        "item__area",
+        "period__plan",
+        "division_grade",
+        "hq_grade",
+    ).prefetch_related("item__division_links__division")
+    return _visible(user, sheets, pk, may_see)
 
 
 def sheet_to_fill(user, pk: int) -> models.SurveySheet:
@@ -423,19 +429,10 @@ def may_report(user, opinion: models.Opinion) -> bool:
 
 def opinion_for(user, pk: int) -> models.Opinion:
     """The opinion for HQ, the committee and the assigned division; 404 for others."""
-    opinion = get_object_or_404(
-        models.Opinion.objects.select_related(
-            "period__plan__city",
-            "item__plan",
-            "division",
-            "author",
-            "action_period",
-        ),
-        pk=pk,
+    opinions = models.Opinion.objects.select_related(
+        "period__plan__city", "item__plan", "division", "author", "action_period"
     )
-    if not may_see_opinion(user, opinion):
-        raise Http404
-    return opinion
+    return _visible(user, opinions, pk, may_see_opinion)
 
 
 def opinion_to_answer(user, pk: int) -> models.Opinion:

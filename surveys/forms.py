@@ -13,6 +13,8 @@ from django.utils.translation import pgettext
 
 from plans.models import Grade
 from reformtracker.lib import uploads
+from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import japanese_text
 from reformtracker.lib.labels import SHEET_TEXTS
 from reformtracker.lib.labels import japanese
 from reformtracker.lib.labels import own
@@ -141,13 +143,11 @@ def _actual_field(indicator) -> forms.CharField:
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(ColonlessForm):
     """The corrected values of a published sheet, written before HQ publishes them."""
 
     def __init__(self, *args, correction, fields: list[str], **kwargs):
-        super().__init__(
-            *args, initial=dict(correction.values), label_suffix="", **kwargs
-        )
+        super().__init__(*args, initial=dict(correction.values), **kwargs)
         for name in fields:
             self.fields[name] = own_field(correction.sheet, name)
 
@@ -159,7 +159,7 @@ class CorrectionForm(forms.Form):
         }
 
 
-class SheetForm(forms.Form):
+class SheetForm(ColonlessForm):
     """The division's part of a sheet: P, D, A, its rating and the indicator actuals."""
 
     SAVE, SUBMIT = "save", "submit"
@@ -186,7 +186,7 @@ class SheetForm(forms.Form):
             "division_reason": sheet.division_reason,
             **{f"actual_{v.pk}": v.text for v in indicator_values},
         }
-        super().__init__(*args, initial=initial, label_suffix="", **kwargs)
+        super().__init__(*args, initial=initial, **kwargs)
         self.sheet = sheet
         self.previous = sheet.previous()
         self.copied = []
@@ -331,7 +331,7 @@ class SheetForm(forms.Form):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ColonlessForm):
     """HQ's decision on a submitted sheet: accept with a rating, or return with a note."""
 
     ACCEPT, RETURN = "accept", "return"
@@ -352,7 +352,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, sheet: SurveySheet, **kwargs):
         # HQ's own rating is never preselected from the division's: HQ chooses.
         initial = {"hq_grade": sheet.hq_grade_id, "hq_reason": sheet.hq_reason}
-        super().__init__(*args, initial=initial, label_suffix="", **kwargs)
+        super().__init__(*args, initial=initial, **kwargs)
         self.second_round = sheet.period.plan.second_round
         if self.second_round:
             self.grades = {
@@ -410,42 +410,29 @@ def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
     return grade_label(grade)
 
 
-class ReopenForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Why it needs correcting"),
+class ReopenForm(ColonlessForm):
+    note = japanese_text(
+        gettext_lazy("Why it needs correcting"),
         help_text=gettext_lazy("Shown to the public with the correction."),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
+        rows=3,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+
+class ReplyForm(ColonlessForm):
+    text = japanese_text(gettext_lazy("Reply to HQ"), max_length=2000, rows=3)
 
 
-class ReplyForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Reply to HQ"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-
-
-class ContributionForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Your division's part"),
+class ContributionForm(ColonlessForm):
+    text = japanese_text(
+        gettext_lazy("Your division's part"),
         help_text=gettext_lazy("The lead division sees it while filling the sheet."),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "ja"}),
+        rows=4,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
-
-class SheetUploadForm(forms.Form):
+class SheetUploadForm(ColonlessForm):
     file = forms.FileField(
         label=gettext_lazy("Filled-in workbook (.xlsx)"),
         help_text=gettext_lazy(
@@ -457,9 +444,6 @@ class SheetUploadForm(forms.Form):
             }
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
 
 class UploadConfirmForm(uploads.ConfirmForm):

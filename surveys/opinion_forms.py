@@ -7,23 +7,15 @@ from django.utils.translation import gettext_lazy
 
 from plans.models import Division
 from plans.models import Period
+from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import japanese_text
 from reformtracker.lib.labels import item_heading
 from surveys.models import Opinion
 from surveys.models.opinions import TEXT_LIMIT
 
 
 def _text(label, help_text="", rows=5):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": rows, "lang": "ja"}),
-    )
-
-
-class _Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+    return japanese_text(label, help_text=help_text, max_length=TEXT_LIMIT, rows=rows)
 
 
 class ItemChoiceField(forms.ModelChoiceField):
@@ -31,7 +23,7 @@ class ItemChoiceField(forms.ModelChoiceField):
         return item_heading(item, item.plan.numbered_items)
 
 
-class OpinionForm(_Form):
+class OpinionForm(ColonlessForm):
     """An opinion on the period, or on one of the items it has sheets for."""
 
     item = ItemChoiceField(
@@ -51,7 +43,7 @@ class OpinionForm(_Form):
         )
 
 
-class AnswerForm(_Form):
+class AnswerForm(ColonlessForm):
     response = _text(
         gettext_lazy("Response"),
         gettext_lazy("The city's response to the opinion (対応方針)."),
@@ -91,7 +83,7 @@ def _lead(opinion: Opinion) -> int | None:
     return divisions[0].pk if divisions else None
 
 
-class ActionForm(_Form):
+class ActionForm(ColonlessForm):
     text = _text(
         gettext_lazy("What your division did"),
         gettext_lazy(

@@ -17,13 +17,14 @@ from plans.models import Plan
 from plans.models import PolicyArea
 from plans.models import next_period
 from plans.models import opening_refusal
+from reformtracker.lib.forms import ColonlessForm
 from reformtracker.lib.labels import fiscal_year_full
 from surveys.forms import note_required_on_return
 from surveys.forms import text_field
 from surveys.models import SurveySheet
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(ColonlessForm):
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
     half = forms.ChoiceField(label=gettext_lazy("Half"))
     deadline = forms.DateField(
@@ -33,7 +34,7 @@ class PeriodForm(forms.Form):
     )
 
     def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["fiscal_year"].choices = [
             (year, fiscal_year_full(year)) for year in plan.fiscal_years
@@ -105,7 +106,7 @@ class DivisionField(forms.ModelChoiceField):
         return obj.name_i18n
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ColonlessForm):
     area = AreaField(
         label=gettext_lazy("Policy area"),
         queryset=PolicyArea.objects.none(),
@@ -117,7 +118,7 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
 
     def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["area"].queryset = period.plan.areas.all()
         self.fields["division"].queryset = Division.objects.filter(
             item_links__item__plan=period.plan
@@ -139,7 +140,7 @@ class QueueFilterForm(forms.Form):
         return sheets
 
 
-class BulkReviewForm(forms.Form):
+class BulkReviewForm(ColonlessForm):
     """HQ's one decision on the sheets ticked in the queue."""
 
     ACCEPT, RETURN = "accept", "return"
@@ -157,7 +158,7 @@ class BulkReviewForm(forms.Form):
     )
 
     def __init__(self, *args, period: Period, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["sheets"].queryset = period.sheets.select_related(
             "item", "period__plan", "division_grade", "hq_grade"
         ).order_by("item__order")

@@ -1,4 +1,3 @@
-import datetime
 import io
 
 import openpyxl
@@ -8,7 +7,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils import translation
 
 from plans import workbook
@@ -23,8 +21,8 @@ from surveys.seed import CITY_SLUG
 from surveys.seed import PLAN_NAME
 from surveys.seed import load_seed
 from surveys.seed_next import load_next_plan
-from surveys.workflow import open_period
 from tests.factories import make_city
+from tests.factories import open_period_for_two_weeks
 
 SECOND_CITY = "東大和市"
 
@@ -236,13 +234,7 @@ def city_administrator(seed_plan):
 @pytest.fixture
 def open_fy2018(seed_plan, hq_officer):
     """FY2018 first half, opened by HQ with a deadline two weeks ahead."""
-    return open_period(
-        plan=seed_plan,
-        fiscal_year=2018,
-        half="first",
-        deadline=timezone.localdate() + datetime.timedelta(days=14),
-        by=hq_officer,
-    )
+    return open_period_for_two_weeks(seed_plan, by=hq_officer)
 
 
 @pytest.fixture

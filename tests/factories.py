@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 
 from django.db.models import Model
+from django.utils import timezone
 
 from plans.models import City
 from plans.models import Division
@@ -19,6 +21,7 @@ from plans.models import PolicyArea
 from plans.models import RatingScale
 from plans.models import ScheduleRow
 from surveys.models import SurveySheet
+from surveys.workflow import open_period
 
 AREAS = ["行政サービスの向上", "財政運営の健全化"]
 # title, division, indicator, its baseline and target, schedule activity; the
@@ -304,4 +307,24 @@ def add_published_period(
         state=Period.State.PUBLISHED,
         text=text,
         grade_code=grade_code,
+    )
+
+
+def open_period_for_two_weeks(
+    plan: Plan,
+    *,
+    by,
+    fiscal_year: int = 2018,
+    half: str = Period.Half.FIRST,
+    **options,
+) -> Period:
+    """A period opened by HQ (`by`) as the workflow opens it, due two weeks ahead
+    (FY2018 first half: the seed's open period); `options` go to open_period."""
+    return open_period(
+        plan=plan,
+        fiscal_year=fiscal_year,
+        half=half,
+        deadline=timezone.localdate() + datetime.timedelta(days=14),
+        by=by,
+        **options,
     )

@@ -67,18 +67,20 @@ from surveys.workflow import open_period
 from tests.factories import add_published_period
 from tests.factories import make_plan
 
-ROLES = [
-    "anonymous",
-    "division",
-    "other_division",
-    "hq",
-    "committee",
-    "admin",
-    "city_admin",
-    "division2",
-    "hq2",
-    "committee2",
-]
+# Each role and the fixture of its user (None: nobody logged in), in table order.
+ROLE_USERS = {
+    "anonymous": None,
+    "division": "division_staff",
+    "other_division": "other_division_staff",
+    "hq": "hq_officer",
+    "committee": "committee_member",
+    "admin": "administrator",
+    "city_admin": "city_administrator",
+    "division2": "second_city_division_staff",
+    "hq2": "second_city_hq",
+    "committee2": "second_city_committee",
+}
+ROLES = list(ROLE_USERS)
 
 # Redirects to a login page, told apart from other redirects.
 LOGIN = "302 to login"
@@ -113,6 +115,12 @@ HQ_AND_COMMITTEE = seed_city(403, 403, 200, 200, 200, 403)
 # The committee sees a period's pages once it is published, not before.
 HQ_BEFORE_PUBLISHING = seed_city(403, 403, 200, 404, 200, 403)
 NOT_FOUND = seed_city(404, 404, 404, 404, 404, 404)
+# A page for every logged-in user.
+LOGGED_IN = [LOGIN, *[200] * (len(ROLES) - 1)]
+# A POST-only view: a GET is 405 once logged in.
+POST_ONLY = [LOGIN, *[405] * (len(ROLES) - 1)]
+# A period's workbook pages: its divisions and HQ; not the committee.
+DIVISIONS_AND_HQ = seed_city(200, 200, 200, 403, 200, 403)
 
 # (URL name, or route for an unnamed pattern;
 #  args: names of `samples` to reverse the name with, or a path template for an
@@ -123,8 +131,8 @@ URLS = [
     ("set_language", (), everyone(302)),  # GET redirects back and switches nothing
     ("login", (), everyone(200)),
     ("logout", (), everyone(405)),
-    ("password_change", (), [LOGIN, *[200] * (len(ROLES) - 1)]),
-    ("password_change_done", (), [LOGIN, *[200] * (len(ROLES) - 1)]),
+    ("password_change", (), LOGGED_IN),
+    ("password_change_done", (), LOGGED_IN),
     # Public pages.
     ("public:plan_list", (), everyone(200)),
     ("public:accessibility", (), everyone(200)),
@@ -171,15 +179,15 @@ URLS = [
     ("public:moved", ("plan", "item_path"), everyone(301)),
     # Survey workflow, item 1's sheet and the open FY2018 period of 小平市.
     ("surveys:dashboard", (), [LOGIN, 200, 200, 200, 200, 200, 403, 200, 200, 200]),
-    ("surveys:notices", (), [LOGIN, *[200] * (len(ROLES) - 1)]),
+    ("surveys:notices", (), LOGGED_IN),
     ("surveys:sheet", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
     ("surveys:sheet", ("missing",), NOT_FOUND),
     ("surveys:sheet_edit", ("own_sheet",), seed_city(200, 404, 200, 404, 200, 404)),
     # A GET of the review sends HQ back to the sheet.
     ("surveys:sheet_review", ("own_sheet",), seed_city(403, 404, 302, 404, 302, 404)),
-    ("surveys:sheet_reply", ("own_sheet",), [LOGIN, *[405] * 9]),
-    ("surveys:sheet_contribute", ("own_sheet",), [LOGIN, *[405] * 9]),
-    ("surveys:sheet_withdraw", ("own_sheet",), [LOGIN, *[405] * 9]),
+    ("surveys:sheet_reply", ("own_sheet",), POST_ONLY),
+    ("surveys:sheet_contribute", ("own_sheet",), POST_ONLY),
+    ("surveys:sheet_withdraw", ("own_sheet",), POST_ONLY),
     # A published sheet: corrected by its division and HQ once HQ reopens it.
     ("surveys:correction", ("own_sheet",), NOT_FOUND),
     # Item 2's, not reopened: the committee, which reads it, may not correct it.
@@ -194,12 +202,12 @@ URLS = [
         ("correcting_sheet",),
         seed_city(200, 404, 200, 403, 200, 404),
     ),
-    ("surveys:correction_open", ("published_sheet",), [LOGIN, *[405] * 9]),
+    ("surveys:correction_open", ("published_sheet",), POST_ONLY),
     ("surveys:queue", ("open_period",), HQ_ONLY),
     ("surveys:queue", ("missing",), NOT_FOUND),
     # A GET of publish or cancel shows what it would do, to HQ only.
     ("surveys:publish", ("open_period",), HQ_ONLY),
-    ("surveys:period_bulk", ("open_period",), [LOGIN, *[405] * 9]),
+    ("surveys:period_bulk", ("open_period",), POST_ONLY),
     # The preview of a reminder to the division with sheets missing.
     ("surveys:remind", ("open_period", "own_division"), HQ_ONLY),
     ("surveys:period_cancel", ("open_period",), HQ_ONLY),
@@ -222,24 +230,12 @@ URLS = [
     ("surveys:opinions", ("missing",), NOT_FOUND),
     ("surveys:opinion", ("opinion",), seed_city(200, 404, 200, 200, 200, 404)),
     ("surveys:opinion", ("missing",), NOT_FOUND),
-    ("surveys:opinion_answer", ("opinion",), [LOGIN, *[405] * 9]),
-    ("surveys:opinion_report", ("opinion",), [LOGIN, *[405] * 9]),
+    ("surveys:opinion_answer", ("opinion",), POST_ONLY),
+    ("surveys:opinion_report", ("opinion",), POST_ONLY),
     ("surveys:reports_zip", ("published_period",), HQ_AND_COMMITTEE),
-    (
-        "surveys:period_workbook",
-        ("open_period",),
-        seed_city(200, 200, 200, 403, 200, 403),
-    ),
-    (
-        "surveys:period_upload",
-        ("open_period",),
-        seed_city(200, 200, 200, 403, 200, 403),
-    ),
-    (
-        "surveys:period_submit",
-        ("open_period",),
-        seed_city(200, 200, 200, 403, 200, 403),
-    ),
+    ("surveys:period_workbook", ("open_period",), DIVISIONS_AND_HQ),
+    ("surveys:period_upload", ("open_period",), DIVISIONS_AND_HQ),
+    ("surveys:period_submit", ("open_period",), DIVISIONS_AND_HQ),
     ("surveys:period_new", ("plan",), HQ_ONLY),
     ("surveys:trend", ("plan",), HQ_AND_COMMITTEE),
     # The same pages of 東大和市: item 1's sheet, its open and published periods.
@@ -547,37 +543,12 @@ def state():
 
 
 def test_every_url_as_every_role(
-    seed_plan,
-    own_sheet,
-    division_staff,
-    other_division_staff,
-    hq_officer,
-    committee_member,
-    administrator,
-    city_administrator,
-    second_city_plan,
-    second_city_division_staff,
-    second_city_hq,
-    second_city_committee,
+    request, seed_plan, own_sheet, second_city_plan, second_city_hq
 ):
-    users = dict(
-        zip(
-            ROLES,
-            [
-                None,
-                division_staff,
-                other_division_staff,
-                hq_officer,
-                committee_member,
-                administrator,
-                city_administrator,
-                second_city_division_staff,
-                second_city_hq,
-                second_city_committee,
-            ],
-            strict=True,
-        )
-    )
+    users = {
+        role: fixture and request.getfixturevalue(fixture)
+        for role, fixture in ROLE_USERS.items()
+    }
     samples = make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq)
     before = state()
     mismatches = []

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from playwright.sync_api import Page
 
 from plans.models import Membership
 from tests.conftest import create_reference_data
@@ -48,6 +50,30 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ja-JP", "timezone_id": "Asia/Tokyo"}
+
+
+def session_cookie(user, live_server) -> dict:
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": "sessionid",
+        "value": client.cookies["sessionid"].value,
+        "url": live_server.url,
+    }
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    """`page_as(user, **options)`: a page in a browser context of its own (made
+    with `options`), logged in as `user`, or as nobody for None."""
+
+    def new_page(user, **options) -> Page:
+        context = browser.new_context(**options)
+        if user:
+            context.add_cookies([session_cookie(user, live_server)])
+        return context.new_page()
+
+    return new_page
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ from playwright.sync_api import expect
 from plans.models import Grade
 from reformtracker.lib.paging import PER_PAGE
 from surveys.models import SurveySheet
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_hq_ticks_sheets_and_accepts_them(
-    browser, live_server, hq_officer, open_fy2018
+    page_as, live_server, hq_officer, open_fy2018
 ):
     a = Grade.objects.get(scale=open_fy2018.plan.rating_scale, code="A")
     twenty = list(
@@ -21,9 +20,7 @@ def test_hq_ticks_sheets_and_accepts_them(
     open_fy2018.sheets.filter(pk__in=twenty).update(
         state=SurveySheet.State.SUBMITTED, division_grade=a, done_text="実施した。"
     )
-    context = browser.new_context()
-    context.add_cookies([session_cookie(hq_officer, live_server)])
-    page = context.new_page()
+    page = page_as(hq_officer)
     page.goto(f"{live_server.url}/surveys/periods/{open_fy2018.pk}/?state=submitted")
     rows = page.locator("#queue tbody tr")
     expect(rows).to_have_count(20)
@@ -47,20 +44,18 @@ def test_hq_ticks_sheets_and_accepts_them(
     expect(rows).to_have_count(20)
     for i in range(20):
         expect(rows.nth(i)).to_contain_text("確定")
-    context.close()
+    page.context.close()
 
 
 def test_hq_accepts_sheets_of_the_second_page_and_comes_back_to_it(
-    browser, live_server, hq_officer, open_fy2018
+    page_as, live_server, hq_officer, open_fy2018
 ):
     a = Grade.objects.get(scale=open_fy2018.plan.rating_scale, code="A")
     open_fy2018.sheets.update(
         state=SurveySheet.State.SUBMITTED, division_grade=a, done_text="実施した。"
     )
     total = open_fy2018.sheets.count()
-    context = browser.new_context()
-    context.add_cookies([session_cookie(hq_officer, live_server)])
-    page = context.new_page()
+    page = page_as(hq_officer)
     page.goto(f"{live_server.url}/surveys/periods/{open_fy2018.pk}/?state=submitted")
     page.locator("#queue-pager").get_by_role("link", name="次へ").click()
     expect(page.locator("#queue-range")).to_have_text(
@@ -79,4 +74,4 @@ def test_hq_accepts_sheets_of_the_second_page_and_comes_back_to_it(
         f"{total - 2}件中 {PER_PAGE + 1}–{total - 2}件目"
     )
     expect(rows).to_have_count(total - 2 - PER_PAGE)
-    context.close()
+    page.context.close()

@@ -4,29 +4,24 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.models import SurveySheet
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_correction_appears_on_the_item_page_and_in_the_log(
-    browser, live_server, seed_plan, hq_officer, division_staff
+    browser, page_as, live_server, seed_plan, hq_officer, division_staff
 ):
     sheet = SurveySheet.objects.get(
         period__plan=seed_plan, period__state="published", item__number="1"
     )
     sheet_url = f"{live_server.url}{sheet.get_absolute_url()}"
-    hq = browser.new_context()
-    hq.add_cookies([session_cookie(hq_officer, live_server)])
-    hq_page = hq.new_page()
+    hq_page = page_as(hq_officer)
     hq_page.goto(sheet_url)
     hq_page.get_by_label("修正の理由").fill("実施回数の記載誤りを訂正します。")
     hq_page.get_by_role("button", name="修正のために開く").click()
     expect(hq_page.locator("#correction-note")).to_be_visible()
 
-    division = browser.new_context()
-    division.add_cookies([session_cookie(division_staff, live_server)])
-    page = division.new_page()
+    page = page_as(division_staff)
     page.goto(sheet_url)
     page.get_by_role("link", name="修正を記入する").click()
     done = page.locator("#id_done_text")
@@ -55,5 +50,5 @@ def test_a_correction_appears_on_the_item_page_and_in_the_log(
     rows = public.locator("#corrections tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("取組実績（D）")
-    hq.close()
-    division.close()
+    hq_page.context.close()
+    page.context.close()

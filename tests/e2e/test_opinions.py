@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from surveys.models import Notice
 from surveys.models import SurveySheet
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,16 +13,20 @@ RESPONSE = "次回の調査から利用者数を指標に加えて報告する�
 
 
 def test_committee_opinion_hq_answer_and_the_citizen_sees_both(
-    browser, live_server, seed_plan, committee_member, hq_officer, division_staff
+    browser,
+    page_as,
+    live_server,
+    seed_plan,
+    committee_member,
+    hq_officer,
+    division_staff,
 ):
     sheet = SurveySheet.objects.get(
         period__plan=seed_plan, period__state="published", item__number="1"
     )
     item_url = f"{live_server.url}{sheet.item.get_absolute_url()}"
 
-    committee = browser.new_context()
-    committee.add_cookies([session_cookie(committee_member, live_server)])
-    page = committee.new_page()
+    page = page_as(committee_member)
     page.goto(f"{live_server.url}/surveys/periods/{sheet.period_id}/reading/")
     page.locator("#reading").get_by_role("link").first.click()
     page.get_by_label("意見", exact=True).fill(OPINION)
@@ -34,9 +37,7 @@ def test_committee_opinion_hq_answer_and_the_citizen_sees_both(
         "対応方針はまだ記入されていません。"
     )
 
-    hq = browser.new_context()
-    hq.add_cookies([session_cookie(hq_officer, live_server)])
-    hq_page = hq.new_page()
+    hq_page = page_as(hq_officer)
     hq_page.goto(f"{live_server.url}/surveys/")
     hq_page.get_by_role("link", name="推進委員会の意見と対応").first.click()
     hq_page.get_by_role("link", name="対応方針を記入").click()
@@ -64,5 +65,5 @@ def test_committee_opinion_hq_answer_and_the_citizen_sees_both(
     expect(opinions).to_contain_text(RESPONSE)
     # The division HQ assigned was told, once.
     assert Notice.objects.filter(recipient=division_staff, kind="opinion").count() == 1
-    committee.close()
-    hq.close()
+    page.context.close()
+    hq_page.context.close()

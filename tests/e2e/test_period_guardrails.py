@@ -7,17 +7,14 @@ from playwright.sync_api import expect
 from plans.models import IndicatorValue
 from plans.models import Period
 from surveys.models import SurveySheet
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_hq_opens_the_next_period_and_cancels_it(
-    browser, live_server, seed_plan, hq_officer
+    page_as, live_server, seed_plan, hq_officer
 ):
-    context = browser.new_context()
-    context.add_cookies([session_cookie(hq_officer, live_server)])
-    page = context.new_page()
+    page = page_as(hq_officer)
     page.goto(f"{live_server.url}/surveys/plans/{seed_plan.pk}/periods/new/")
     # The published FY2017 second half is followed by FY2018's first half.
     expect(page.locator("#id_fiscal_year")).to_have_value("2018")
@@ -47,4 +44,4 @@ def test_hq_opens_the_next_period_and_cancels_it(
     assert not Period.objects.filter(pk=opened.pk).exists()
     assert not SurveySheet.objects.filter(period_id=opened.pk).exists()
     assert not IndicatorValue.objects.filter(period_id=opened.pk).exists()
-    context.close()
+    page.context.close()

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.test import Client
 from django.urls import reverse
 
 from plans.models import Item
@@ -58,16 +57,6 @@ def describe(violations: list[dict]) -> list[str]:
     ]
 
 
-def session_cookie(user, live_server) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": "sessionid",
-        "value": client.cookies["sessionid"].value,
-        "url": live_server.url,
-    }
-
-
 @pytest.fixture
 def pages(seed_plan, division_staff, hq_officer, open_fy2018, kyodo_leads_its_items):
     add_published_period(
@@ -104,15 +93,12 @@ def pages(seed_plan, division_staff, hq_officer, open_fy2018, kyodo_leads_its_it
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_pages_fit_a_phone(browser, live_server, pages, language):
+def test_pages_fit_a_phone(page_as, live_server, pages, language):
     axe, found = Axe(), {}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     prefix = "" if language == "ja" else "/en"
     for name, (user, path) in pages.items():
-        context = browser.new_context(viewport=PHONE, locale=f"{language}-JP")
-        if user:
-            context.add_cookies([session_cookie(user, live_server)])
-        page = context.new_page()
+        page = page_as(user, viewport=PHONE, locale=f"{language}-JP")
         assert page.goto(f"{live_server.url}{prefix}{path}").status == 200, path
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
         layout = page.evaluate(LAYOUT_JS)
@@ -126,17 +112,13 @@ def test_pages_fit_a_phone(browser, live_server, pages, language):
         page.screenshot(
             path=SCREENSHOTS / f"phone-{name}-{language}.png", full_page=True
         )
-        context.close()
+        page.context.close()
     assert found == {}
 
 
-def test_queue_states_stay_on_one_line_on_a_desktop(browser, live_server, pages):
+def test_queue_states_stay_on_one_line_on_a_desktop(page_as, live_server, pages):
     user, path = pages["queue"]
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="ja-JP"
-    )
-    context.add_cookies([session_cookie(user, live_server)])
-    page = context.new_page()
+    page = page_as(user, viewport={"width": 1280, "height": 800}, locale="ja-JP")
     page.goto(f"{live_server.url}{path}")
     broken = page.evaluate(
         """() => [...document.querySelectorAll('.state, .badge')]
@@ -147,4 +129,4 @@ def test_queue_states_stay_on_one_line_on_a_desktop(browser, live_server, pages)
     )
     assert page.locator(".state, .badge").count() > 0
     assert broken == []
-    context.close()
+    page.context.close()

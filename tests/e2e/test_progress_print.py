@@ -7,19 +7,16 @@ from playwright.sync_api import expect
 
 from plans.models import Period
 from tests.e2e.test_phone_layout import SCREENSHOTS
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_progress_report_prints_a_page_per_section(
-    browser, live_server, seed_plan, committee_member
+    page_as, live_server, seed_plan, committee_member
 ):
     period = seed_plan.periods.get(state=Period.State.PUBLISHED)
     period.sheets.filter(item__number="7").update(highlight=True)
-    context = browser.new_context(viewport={"width": 794, "height": 1123})
-    context.add_cookies([session_cookie(committee_member, live_server)])
-    page = context.new_page()
+    page = page_as(committee_member, viewport={"width": 794, "height": 1123})
     page.goto(f"{live_server.url}/surveys/periods/{period.pk}/reports/progress/")
     page.emulate_media(media="print")
     expect(page.locator("#report-lead")).to_contain_text("全43項目（再掲2項目）のうち")
@@ -38,4 +35,4 @@ def test_the_progress_report_prints_a_page_per_section(
     assert pdf.startswith(b"%PDF")
     # The title page and a page at least per section.
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 4
-    context.close()
+    page.context.close()

@@ -6,22 +6,19 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from surveys.models import Reminder
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_hq_reminds_a_division_with_missing_sheets(
-    browser, live_server, hq_officer, division_staff, other_division_staff, open_fy2018
+    page_as, live_server, hq_officer, division_staff, other_division_staff, open_fy2018
 ):
     # 財政課 has submitted everything it leads or shares: nothing to remind it of.
     open_fy2018.sheets.filter(item__division_links__division__name="財政課").update(
         state="submitted"
     )
     mail.outbox.clear()
-    context = browser.new_context()
-    context.add_cookies([session_cookie(hq_officer, live_server)])
-    page = context.new_page()
+    page = page_as(hq_officer)
     page.goto(f"{live_server.url}/surveys/periods/{open_fy2018.pk}/")
     missing = page.locator("#missing li")
     expect(missing.filter(has_text="財政課")).to_have_count(0)
@@ -43,4 +40,4 @@ def test_hq_reminds_a_division_with_missing_sheets(
         hq_officer,
     )
     assert division_staff.notices.filter(kind="reminder").count() == 1
-    context.close()
+    page.context.close()

@@ -5,13 +5,12 @@ from playwright.sync_api import expect
 
 from plans.models import Grade
 from surveys.models import SurveySheet
-from tests.e2e.test_phone_layout import session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_division_replies_to_a_return_and_hq_sees_the_changes(
-    browser, live_server, hq_officer, division_staff, own_sheet
+    page_as, live_server, hq_officer, division_staff, own_sheet
 ):
     a = Grade.objects.get(scale=own_sheet.period.plan.rating_scale, code="A")
     own_sheet.fill(
@@ -26,9 +25,7 @@ def test_a_division_replies_to_a_return_and_hq_sees_the_changes(
         submit=True,
     )
     url = f"{live_server.url}{own_sheet.get_absolute_url()}"
-    hq = browser.new_context()
-    hq.add_cookies([session_cookie(hq_officer, live_server)])
-    hq_page = hq.new_page()
+    hq_page = page_as(hq_officer)
     hq_page.goto(url)
     hq_page.get_by_label("理由を付けて所管課に差し戻す").check()
     hq_page.get_by_label("所管課への差戻し理由（差し戻す場合）").fill(
@@ -36,9 +33,7 @@ def test_a_division_replies_to_a_return_and_hq_sees_the_changes(
     )
     hq_page.get_by_role("button", name="審査結果を登録する").click()
 
-    division = browser.new_context()
-    division.add_cookies([session_cookie(division_staff, live_server)])
-    page = division.new_page()
+    page = page_as(division_staff)
     page.goto(url)
     expect(page.locator("#conversation")).to_contain_text(
         "回数と参加者数を書いてください。"
@@ -57,5 +52,5 @@ def test_a_division_replies_to_a_return_and_hq_sees_the_changes(
     expect(changed.locator("ins").first).to_have_text("2回")
     expect(changed).to_contain_text("研修を2回実施し、80人が参加した。")
     assert SurveySheet.objects.get(pk=own_sheet.pk).state == "submitted"
-    hq.close()
-    division.close()
+    hq_page.context.close()
+    page.context.close()

@@ -19,14 +19,11 @@ from plans.models import City
 from plans.models import Division
 from plans.models import Grade
 from plans.models import Item
-from plans.models import Membership
 from plans.models import PolicyArea
-from surveys.models import SurveySheet
 from surveys.workflow import publish_period
-from tests.conftest import make_user
 from tests.html import japanese_outside_lang_ja
 from tests.html import soup
-from tests.surveys.test_other_plan_shape import open_fy2024
+from tests.surveys.test_other_plan_shape import open_year
 from tests.surveys.test_other_plan_shape import shape_workbook
 from tests.surveys.test_other_plan_shape import status_form
 
@@ -79,12 +76,7 @@ def english_plan(db):
 
 def run_year(client, plan):
     """Both sheets submitted and accepted; returns HQ, staff, the period and a sheet."""
-    hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
-    staff = make_user("shokuin", divisions=["職員課"], city="架空市")
-    finance = make_user("zaisei", divisions=["財政課"], city="架空市")
-    period = open_fy2024(plan, by=hq)
-    training = SurveySheet.objects.get(period=period, item__number="1")
-    fees = SurveySheet.objects.get(period=period, item__number="2")
+    hq, staff, finance, period, training, fees = open_year(plan)
     filled = [
         (
             staff,

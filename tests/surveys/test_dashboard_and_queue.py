@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from plans.models import Membership
 from surveys.models import SurveySheet
-from surveys.workflow import open_period
 from tests.conftest import make_user
 from tests.factories import make_plan
+from tests.factories import open_period_for_two_weeks
 from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
@@ -166,13 +166,7 @@ def test_demo_creates_a_user_per_role_and_opens_a_period(client, seed_plan, sett
 def test_the_missing_list_names_ten_sheets_a_division_and_links_to_the_rest(client, db):
     plan = make_plan(items=36)  # 窓口課 leads items 1, 4, 7, … 34: twelve sheets
     hq = make_user("hq-test", role=Membership.Role.HQ, city="テスト市")
-    period = open_period(
-        plan=plan,
-        fiscal_year=2024,
-        half="first",
-        deadline=timezone.localdate() + datetime.timedelta(days=14),
-        by=hq,
-    )
+    period = open_period_for_two_weeks(plan, fiscal_year=2024, by=hq)
     client.force_login(hq)
     line = next(
         li

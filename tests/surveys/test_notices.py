@@ -1,8 +1,6 @@
 """What the app tells people: mail when a period opens, when a sheet is returned, a
 digest of new submissions for HQ, and each person's notices in the app."""
 
-import datetime
-
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,21 +9,16 @@ from django.utils import timezone
 
 from plans.models import Division
 from surveys.models import Notice
-from surveys.workflow import open_period
 from tests.conftest import make_user
+from tests.factories import open_period_for_two_weeks
 from tests.html import soup
 from tests.html import text
 
 
 def open_fy2018_telling(seed_plan, hq_officer, capture):
     with capture(execute=True):
-        return open_period(
-            plan=seed_plan,
-            fiscal_year=2018,
-            half="first",
-            deadline=timezone.localdate() + datetime.timedelta(days=14),
-            by=hq_officer,
-            site_url="https://reform.city.example.jp",
+        return open_period_for_two_weeks(
+            seed_plan, by=hq_officer, site_url="https://reform.city.example.jp"
         )
 
 

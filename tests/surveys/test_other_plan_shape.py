@@ -9,11 +9,12 @@ rating. Nothing of Kodaira's S/A/B, indicators or second round may show.
 
 from __future__ import annotations
 
-import datetime
 import io
+from typing import NamedTuple
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -24,9 +25,9 @@ from plans.models import Period
 from plans.models import Plan
 from surveys import reports
 from surveys.models import SurveySheet
-from surveys.workflow import open_period
 from surveys.workflow import publish_period
 from tests.conftest import make_user
+from tests.factories import open_period_for_two_weeks
 from tests.html import soup
 from tests.html import table_rows
 from tests.html import text
@@ -155,22 +156,34 @@ def status_form(sheet, statuses: dict[str, tuple[str, str]], action="submit") ->
 
 def open_fy2024(plan: Plan, *, by) -> Period:
     """The plan's one period of FY2024 (it reports yearly), with two weeks to go."""
-    return open_period(
-        plan=plan,
-        fiscal_year=2024,
-        half="whole",
-        deadline=datetime.date.today() + datetime.timedelta(days=14),
-        by=by,
+    return open_period_for_two_weeks(
+        plan, fiscal_year=2024, half=Period.Half.WHOLE, by=by
     )
 
 
-def test_a_year_of_the_other_shape(client, other_plan):
+class OpenYear(NamedTuple):
+    """架空市's people and its FY2024, opened by its HQ, with the plan's two sheets."""
+
+    hq: User
+    staff: User  # 職員課's, which fills `training`
+    finance: User  # 財政課's, which fills `fees`
+    period: Period
+    training: SurveySheet  # item 1, 職員研修の充実
+    fees: SurveySheet  # item 2, 使用料の見直し
+
+
+def open_year(plan: Plan) -> OpenYear:
     hq = make_user("hq", role=Membership.Role.HQ, city="架空市")
     staff = make_user("shokuin", divisions=["職員課"], city="架空市")
     finance = make_user("zaisei", divisions=["財政課"], city="架空市")
-    period = open_fy2024(other_plan, by=hq)
+    period = open_fy2024(plan, by=hq)
     training = SurveySheet.objects.get(period=period, item__number="1")
     fees = SurveySheet.objects.get(period=period, item__number="2")
+    return OpenYear(hq, staff, finance, period, training, fees)
+
+
+def test_a_year_of_the_other_shape(client, other_plan):
+    hq, staff, finance, period, training, fees = open_year(other_plan)
 
     # The form asks for 取組状況 and a status per schedule row, nothing else.
     client.force_login(staff)

@@ -12,6 +12,12 @@ from tests.surveys.test_sheet_files import upload
 from tests.surveys.test_sheet_workflow import edit
 
 
+def last_change(sheet) -> tuple:
+    """Who saved the sheet last, and the reason its history gives."""
+    latest = sheet.history.latest()
+    return latest.history_user, latest.history_change_reason
+
+
 def history_badges(client, sheet) -> list[str]:
     page = soup(client.get(sheet.get_absolute_url()))
     return [b.get_text() for b in page.select("#history .badge--proxy")]
@@ -31,11 +37,7 @@ def test_hq_fills_a_sheet_for_its_division_and_the_history_says_so(
     )
     own_sheet.refresh_from_db()
     assert own_sheet.done_text == "本部が聞き取って記入した。"
-    latest = own_sheet.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (
-        hq_officer,
-        PROXY_ENTRY,
-    )
+    assert last_change(own_sheet) == (hq_officer, PROXY_ENTRY)
     assert history_badges(client, own_sheet) == ["代理入力（行革本部）"]
 
     # The division's own save afterwards is not marked.
@@ -57,8 +59,4 @@ def test_hq_uploads_the_workbook_it_downloaded(
     assert response.status_code == 302
     own_sheet.refresh_from_db()
     assert own_sheet.done_text == "本部が代理で取り込んだ。"
-    latest = own_sheet.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (
-        hq_officer,
-        PROXY_ENTRY,
-    )
+    assert last_change(own_sheet) == (hq_officer, PROXY_ENTRY)
