@@ -36,20 +36,20 @@ from surveys.period_forms import QueueFilterForm
 from surveys.period_forms import queue_params
 from surveys.period_forms import queue_query
 from surveys.progress import with_statuses
+from surveys.reminders import latest_reminders
+from surveys.reminders import missing_of
+from surveys.reminders import missing_summary
+from surveys.reminders import remind_division
 from surveys.views.responses import file_response
 from surveys.views.responses import period_filename
 from surveys.views.responses import refuse
 from surveys.workflow import accept_as_prefilled
 from surveys.workflow import cancel_period
 from surveys.workflow import cancel_refusal
-from surveys.workflow import latest_reminders
-from surveys.workflow import missing_of
-from surveys.workflow import missing_summary
 from surveys.workflow import open_period
 from surveys.workflow import opening_summary
 from surveys.workflow import publish_pending
 from surveys.workflow import publish_period
-from surveys.workflow import remind_division
 from surveys.workflow import return_all
 from surveys.workflow import set_highlight
 

@@ -80,9 +80,9 @@ def test_the_queue_and_a_reminder_list_the_same_missing_sheets_as_the_daily_run(
     """The queue's 未提出 list and a division's reminder read only what they show;
     the daily reminders read every missing sheet: they must agree."""
     from plans.models import Division
-    from surveys.workflow import missing_by_division
-    from surveys.workflow import missing_of
-    from surveys.workflow import missing_summary
+    from surveys.reminders import missing_by_division
+    from surveys.reminders import missing_of
+    from surveys.reminders import missing_summary
 
     # 各所管課 alone on item 2: chased under that name.
     only_collective = open_fy2018.sheets.get(item__number="2")
@@ -107,7 +107,7 @@ def test_collective_divisions_are_not_chased_where_an_item_names_its_own(
     client, hq_officer, open_fy2018
 ):
     from plans.models import Division
-    from surveys.workflow import missing_by_division
+    from surveys.reminders import missing_by_division
 
     collective = set(
         Division.objects.filter(collective=True).values_list("name", flat=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from plans.models import Division
 from plans.models import Period
-from surveys.workflow import missing_by_division
+from surveys.reminders import missing_by_division
 from tests.factories import scaled_copy
 
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from plans.models import Period
 from surveys.models import Refused
-from surveys.workflow import missing_by_division
-from surveys.workflow import remind_division
+from surveys.reminders import missing_by_division
+from surveys.reminders import remind_division
 
 
 class Command(BaseCommand):
