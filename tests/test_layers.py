@@ -1,5 +1,6 @@
 """The layers hold: reformtracker.lib <- plans <- surveys <- public (import-linter)."""
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,33 @@ def test_plans_importing_surveys_breaks_the_layers(tmp_path):
     assert result.returncode == 1
     assert "plans is not allowed to import surveys" in result.stdout
     assert "plans.carry -> surveys" in result.stdout
+
+
+MODULE_LINES = 500
+FUNCTION_LINES = 60
+
+
+def code_modules() -> list[Path]:
+    """The project's own Python modules: no migrations (generated), tests or benchmarks."""
+    return [
+        path
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
+
+
+def test_modules_and_functions_stay_small_enough_to_read():
+    too_long = []
+    for path in code_modules():
+        source = path.read_text()
+        name = path.relative_to(ROOT)
+        if (lines := len(source.splitlines())) > MODULE_LINES:
+            too_long.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > FUNCTION_LINES:
+                    too_long.append(f"{name}:{node.lineno} {node.name}: {length} lines")
+    assert code_modules(), "no module found"
+    assert too_long == []
