@@ -12,6 +12,7 @@ from plans.models import City
 from plans.models import Membership
 from plans.models import Period
 from plans.models import Plan
+from plans.models import next_period
 from surveys.seed import CITY_SLUG
 from surveys.workflow import open_period
 
@@ -89,17 +90,13 @@ def open_demo_period(plan: Plan) -> Period | None:
     """Open the period after the plan's latest one, unless one is open already.
 
     A plan with no period yet (the 4th plan of seed 002, which has no
-    divisions) is left for HQ to open.
+    divisions) is left for HQ to open, and one past its last fiscal year.
     """
     periods = list(plan.periods.all())
-    if not periods or any(p.is_open for p in periods):
+    upcoming = next_period(plan)
+    if not periods or any(p.is_open for p in periods) or upcoming is None:
         return None
-    latest = max(periods, key=lambda p: p.sort_key)
-    fiscal_year, half = (
-        (latest.fiscal_year, Period.Half.SECOND)
-        if latest.half == Period.Half.FIRST
-        else (latest.fiscal_year + 1, Period.Half.FIRST)
-    )
+    fiscal_year, half = upcoming
     hq = get_user_model().objects.get(username="hq")
     return open_period(
         plan=plan,

@@ -151,5 +151,7 @@ def test_the_demo_opens_no_period_of_the_next_plan(seed_plan, next_plan, setting
     """bin/demo runs load_demo after load_seed: the 4th plan has no divisions."""
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
-    assert seed_plan.periods.filter(state="open").exists()
+    opened = seed_plan.periods.get(state="open")
+    # The half after the seed's FY2017 year-end survey.
+    assert (opened.fiscal_year, opened.half) == (2018, "first")
     assert not next_plan.periods.exists()
