@@ -362,8 +362,8 @@ def prepare(staff: int, wait: list[float]) -> dict:
 
     from plans.models import ItemDivision
     from plans.models import Membership
-    from plans.models import Period
     from plans.models import Plan
+    from plans.models import next_period
     from surveys.workflow import open_period
 
     call_command("migrate", verbosity=0)
@@ -375,12 +375,7 @@ def prepare(staff: int, wait: list[float]) -> dict:
     plan = Plan.objects.filter(periods__isnull=False).distinct().get()
     hq = User.objects.create_user("bench-hq", email="bench-hq@example.jp")
     Membership.objects.create(city=plan.city, user=hq, role=Membership.Role.HQ)
-    latest = max(plan.periods.all(), key=lambda p: p.sort_key)
-    fiscal_year, half = (
-        (latest.fiscal_year, Period.Half.SECOND)
-        if latest.half == Period.Half.FIRST
-        else (latest.fiscal_year + 1, Period.Half.FIRST)
-    )
+    fiscal_year, half = next_period(plan)
     period = open_period(
         plan=plan,
         fiscal_year=fiscal_year,
