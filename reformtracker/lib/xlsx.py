@@ -61,6 +61,23 @@ def new_workbook() -> Workbook:
     return workbook
 
 
+def new_sheet(workbook: Workbook, title: str) -> Worksheet:
+    """workbook.create_sheet(title), for a title no other worksheet has.
+
+    The title must be valid already: at most 31 characters, none of
+    []:*?/\\, unlike every other title even ignoring case. create_sheet
+    checks the last by comparing the title with every other worksheet's,
+    quadratic in the number of worksheets: for a 580-sheet workbook, a tenth
+    of the time it takes to build. Made without a parent, the worksheet skips
+    the check; it is then given its workbook and title as create_sheet would.
+    """
+    ws = Worksheet(parent=None)
+    ws._parent = workbook
+    ws._WorkbookChild__title = title
+    workbook._add_sheet(ws)
+    return ws
+
+
 def save(workbook: Workbook) -> bytes:
     """The workbook's file; the workbook is spent afterwards.
 
