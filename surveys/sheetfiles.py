@@ -65,7 +65,7 @@ def sheets_workbook_for(user, period: Period) -> bytes:
     meta = []
     sheets = list(access.visible_sheets(user, reports.sheets_for_workbook(period)))
     for sheet, name in zip(sheets, reports.sheet_names(plan, sheets), strict=True):
-        ws = workbook.create_sheet(name)
+        ws = xlsx.new_sheet(workbook, name)
         inputs = reports.write_sheet(ws, plan, period, sheet)
         if sheet.is_fillable and access.may_fill(user, sheet):
             _mark_inputs(ws, inputs, codes, reports.rating_label(plan))

@@ -133,10 +133,11 @@ def write_table(ws, sheet: Sheet, rows: list[dict]) -> None:
         letter = get_column_letter(c)
         validation.add(f"{letter}2:{letter}{max(len(rows) + 1, 2) + FLAG_ROWS_AHEAD}")
         ws.add_data_validation(validation)
-    xlsx.set_widths(ws, [column.width for column in sheet.columns])
-    for c, column in enumerate(sheet.columns, start=1):
-        if column.hidden:
-            ws.column_dimensions[get_column_letter(c)].hidden = True
+    xlsx.set_widths(
+        ws,
+        [column.width for column in sheet.columns],
+        hidden=[c for c, column in enumerate(sheet.columns, start=1) if column.hidden],
+    )
     ws.freeze_panes = "A2"
 
 

@@ -18,7 +18,7 @@ def put_title(ws, text: str, columns: int) -> None:
         border=False,
         alignment=xlsx.MIDDLE,
     )
-    ws.row_dimensions[1].height = 24
+    xlsx.set_height(ws, 1, 24)
 
 
 def put_rating(ws, row: int, column: int, rating) -> None:

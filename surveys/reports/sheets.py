@@ -81,7 +81,7 @@ def sheets_workbook(plan: Plan, period: Period) -> bytes:
     workbook = xlsx.new_workbook()
     sheets = list(sheets_for_workbook(period))
     for sheet, name in zip(sheets, sheet_names(plan, sheets), strict=True):
-        write_sheet(workbook.create_sheet(name), plan, period, sheet)
+        write_sheet(xlsx.new_sheet(workbook, name), plan, period, sheet)
     return xlsx.save(workbook)
 
 
