@@ -88,40 +88,38 @@ def missing_summary(
     """Each division with sheets not yet submitted, by name: the first `shown`
     of them in the plan's order, and how many it has in all.
 
-    Four queries, and rows for the divisions and the sheets shown only, however
-    many sheets are missing.
+    Two queries, of the sheets shown and their divisions only, however many
+    sheets are missing: the window functions rank each division's sheets and
+    count them all.
     """
     links = _responsible_links().filter(
         item__in=period.sheets.filter(state__in=MISSING_STATES).values("item")
     )
-    totals = dict(
-        links.values("division").annotate(n=Count("pk")).values_list("division", "n")
-    )
-    first = (
-        links.annotate(
+    by_division = F("division")
+    first = sorted(
+        links.select_related("division")
+        .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=F("division"),
+                partition_by=by_division,
                 order_by=[F("item__order").asc(), F("item_id").asc()],
-            )
+            ),
+            total=Window(Count("pk"), partition_by=by_division),
         )
-        .filter(rank__lte=shown)
-        .values_list("division_id", "item_id", "rank")
+        .filter(rank__lte=shown),
+        key=lambda link: link.rank,
     )
-    first = sorted(first, key=lambda row: row[2])
     sheets = {
         sheet.item_id: sheet
         for sheet in period.sheets.filter(
-            item__in={row[1] for row in first}
+            item__in={link.item_id for link in first}
         ).select_related("item", "period")
     }
-    shown_of = defaultdict(list)
-    for division_id, item_id, _rank in first:
-        shown_of[division_id].append(sheets[item_id])
-    divisions = sorted(
-        Division.objects.filter(pk__in=totals), key=lambda division: division.name
-    )
-    return [(d, shown_of[d.pk], totals[d.pk]) for d in divisions]
+    summary: dict[int, tuple[Division, list[SurveySheet], int]] = {}
+    for link in first:
+        entry = summary.setdefault(link.division_id, (link.division, [], link.total))
+        entry[1].append(sheets[link.item_id])
+    return sorted(summary.values(), key=lambda entry: entry[0].name)
 
 
 def remind_division(
