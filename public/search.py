@@ -1,8 +1,9 @@
 """Search and filters on the public plan page, kept in the URL so a view can be shared.
 
 The plan page lists no items until the form is used. A search is matched in
-the database, a page of items at a time, so that its queries and the rows it
-reads do not grow with the plan. Keywords match whether typed in full-width or
+the database by one query, which returns only the keys and order of the items
+that match; a page of them is then read in full. Its queries do not grow with
+the plan, and the rows it reads in full are a page's. Keywords match whether typed in full-width or
 half-width characters, in any letter case (reformtracker.lib.folding).
 """
 
@@ -48,6 +49,9 @@ from surveys.progress import item_grade
 
 NOT_RATED = "none"
 PER_PAGE = 50  # matching items a page, each with its matching sub-items
+# How items are listed, as fields of an item and of a sub-item's parent.
+_ORDER = ("area__order", "area", "order")
+_PARENT_ORDER = tuple(f"parent__{field}" for field in _ORDER)
 TAGS = {
     "new": (pgettext_lazy("item tag", "New"), Q(is_new=True)),
     "follow_up": (pgettext_lazy("item tag", "Follow-up"), Q(is_follow_up=True)),
@@ -131,25 +135,17 @@ class PlanSearchForm(ColonlessForm):
             listed = listed.filter(
                 area__in=descendants(progress.areas, criteria["area"])
             )
-        if matches:  # else the area alone is chosen: every item of it is listed
-            sub_matches = Item.objects.filter(matches, parent=OuterRef("pk"))
-            listed_matching = listed.filter(matches | Exists(sub_matches))
-        else:
-            listed_matching = listed
-        found = listed_matching.order_by("area__order", "area", "order", "pk")
-        matched = plan.items.filter(
-            Q(pk__in=listed) | Q(parent__in=listed), matches
-        ).count()
-        page = Paginator(found.values_list("pk", flat=True), PER_PAGE).get_page(
-            page_number
-        )
-        on_page = list(page)
+        # Every item and sub-item that matches, in one query: the keywords'
+        # conditions are long, and building them again for a count, a page and
+        # the sub-items took longer than running them.
+        found = plan.items.filter(Q(pk__in=listed) | Q(parent__in=listed), matches)
+        hits = list(found.values_list("pk", "parent", *_ORDER, *_PARENT_ORDER))
+        page = Paginator(_listed_in_order(hits), PER_PAGE).get_page(page_number)
+        on_page = set(page)
         rows = area_rows(
             plan, period, Item.objects.filter(Q(pk__in=on_page) | Q(parent__in=on_page))
         )
-        subs = set(
-            plan.items.filter(matches, parent__in=on_page).values_list("pk", flat=True)
-        )
+        subs = {pk for pk, parent, *_order in hits if parent in on_page}
         shown = [
             replace(
                 area,
@@ -162,7 +158,16 @@ class PlanSearchForm(ColonlessForm):
             )
             for area in progress.areas
         ]
-        return PlanResults(with_ancestors(shown), matched=matched, page=page)
+        return PlanResults(with_ancestors(shown), matched=len(hits), page=page)
+
+
+def _listed_in_order(hits: list[tuple]) -> list[int]:
+    """The items to list, as the plan orders them: those that match and those with a sub-item that does."""
+    keys = set()
+    for pk, parent, *order in hits:
+        own, parents = order[: len(_ORDER)], order[len(_ORDER) :]
+        keys.add((*own, pk) if parent is None else (*parents, parent))
+    return [key[-1] for key in sorted(keys)]
 
 
 def item_matches(
