@@ -42,7 +42,6 @@ class PartsInline(CityScoped, admin.TabularInline):
 
 
 class GradeInline(PartsInline):
-    city_path = "scale__city"
     model = Grade
 
 
@@ -55,19 +54,16 @@ class RatingScaleAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(Grade)
 class GradeAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "scale__city"
     list_display = ["code", "label", "scale", "reason_required", "order"]
     list_filter = ["scale"]
 
 
 class PolicyAreaInline(PartsInline):
-    city_path = "plan__city"
     model = PolicyArea
     fields = ["order", "number", "name", "parent"]
 
 
 class PeriodInline(PartsInline):
-    city_path = "plan__city"
     model = Period
     fields = ["fiscal_year", "half", "deadline", "state", "published_at"]
 
@@ -101,7 +97,6 @@ class PlanAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(PolicyArea)
 class PolicyAreaAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "plan__city"
     list_display = ["name", "number", "plan", "parent", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan", "parent"]
@@ -187,25 +182,21 @@ class DivisionAdmin(CityScoped, ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 class ItemDivisionInline(PartsInline):
-    city_path = "item__plan__city"
     model = ItemDivision
     autocomplete_fields = ["division"]
 
 
 class IndicatorInline(CityScoped, admin.StackedInline):
-    city_path = "item__plan__city"
     model = Indicator
     extra = 0
 
 
 class ScheduleRowInline(PartsInline):
-    city_path = "item__plan__city"
     model = ScheduleRow
 
 
 @admin.register(Item)
 class ItemAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "plan__city"
     list_display = [
         "number",
         "title",
@@ -224,7 +215,6 @@ class ItemAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(ItemDivision)
 class ItemDivisionAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "item__plan__city"
     list_display = ["item", "division", "order"]
     list_select_related = ["item", "division"]
     raw_id_fields = ["item", "division"]
@@ -232,7 +222,6 @@ class ItemDivisionAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "item__plan__city"
     list_display = ["__str__", "item", "baseline_text", "target_text", "unit"]
     list_select_related = ["item"]
     search_fields = ["name", "item__title"]
@@ -241,7 +230,6 @@ class IndicatorAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(ScheduleRow)
 class ScheduleRowAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "item__plan__city"
     list_display = ["__str__", "item", "order"]
     list_select_related = ["item"]
     raw_id_fields = ["item"]
@@ -249,7 +237,6 @@ class ScheduleRowAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "plan__city"
     list_display = ["__str__", "plan", "deadline", "state", "published_at"]
     list_filter = ["plan", "state"]
     list_select_related = ["plan"]
@@ -257,7 +244,6 @@ class PeriodAdmin(CityScoped, SimpleHistoryAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "indicator__item__plan__city"
     list_display = ["indicator", "period", "text", "value"]
     list_select_related = ["indicator", "period"]
     raw_id_fields = ["indicator", "period"]

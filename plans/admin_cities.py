@@ -48,7 +48,8 @@ CITY_PATHS = {
 
 
 def owned_by_city(model, path: str) -> None:
-    """Add a model of a later layer (a survey sheet) to CITY_PATHS, for its choices."""
+    """Add a model of a later layer (a survey sheet) to CITY_PATHS: the path its
+    admin and the choices of it follow."""
     CITY_PATHS[model] = path
 
 
@@ -81,12 +82,15 @@ def people_of(user) -> QuerySet:
 
 
 class CityScoped:
-    """For a ModelAdmin or an inline of a city-owned model; `city_path` leads to the city.
+    """For a ModelAdmin or an inline of a city-owned model; `city_path` leads to the
+    city: the model's path in CITY_PATHS, unless the admin names another.
 
     For a superuser it changes nothing.
     """
 
-    city_path = "city"
+    @property
+    def city_path(self) -> str:
+        return CITY_PATHS[self.model]
 
     def get_exclude(self, request, obj=None):
         excluded = super().get_exclude(request, obj) or []

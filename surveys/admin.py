@@ -17,7 +17,6 @@ owned_by_city(SurveySheet, "period__plan__city")
 
 @admin.register(SurveySheet)
 class SurveySheetAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "period__plan__city"
     list_display = [
         "item",
         "period",
@@ -33,9 +32,11 @@ class SurveySheetAdmin(CityScoped, SimpleHistoryAdmin):
     readonly_fields = ["version"]
 
 
+owned_by_city(ScheduleStatus, "sheet__period__plan__city")
+
+
 @admin.register(ScheduleStatus)
 class ScheduleStatusAdmin(CityScoped, SimpleHistoryAdmin):
-    city_path = "sheet__period__plan__city"
     list_display = ["sheet", "schedule_row", "grade"]
     list_select_related = ["sheet__item", "sheet__period", "schedule_row", "grade"]
     raw_id_fields = ["sheet", "schedule_row"]
@@ -58,7 +59,6 @@ owned_by_city(Reminder, "period__plan__city")
 class ReminderAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
     """A log of the reminders sent: read, never written by hand."""
 
-    city_path = "period__plan__city"
     list_display = [
         "division",
         "period",
@@ -76,7 +76,6 @@ owned_by_city(Reply, "sheet__period__plan__city")
 
 @admin.register(Reply)
 class ReplyAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
-    city_path = "sheet__period__plan__city"
     list_display = ["sheet", "written_at", "author", "by_hq"]
     list_filter = ["sheet__period__plan", "sheet__period", "by_hq"]
     list_select_related = ["sheet__item", "sheet__period", "author"]
@@ -88,7 +87,6 @@ owned_by_city(Correction, "sheet__period__plan__city")
 
 @admin.register(Correction)
 class CorrectionAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
-    city_path = "sheet__period__plan__city"
     list_display = ["sheet", "state", "opened_at", "opened_by", "published_at"]
     list_filter = ["sheet__period__plan", "sheet__period", "state"]
     list_select_related = ["sheet__item", "sheet__period", "opened_by"]
@@ -103,7 +101,6 @@ owned_by_city(Notice, "period__plan__city")
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnly, CityScoped, admin.ModelAdmin):
-    city_path = "period__plan__city"
     list_display = ["subject", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["period__plan", "kind"]
     list_select_related = ["recipient"]
@@ -115,7 +112,6 @@ owned_by_city(Contribution, "sheet__period__plan__city")
 
 @admin.register(Contribution)
 class ContributionAdmin(ReadOnly, CityScoped, SimpleHistoryAdmin):
-    city_path = "sheet__period__plan__city"
     list_display = ["sheet", "division", "author", "updated_at"]
     list_filter = ["sheet__period__plan", "sheet__period"]
     list_select_related = ["sheet__item", "sheet__period", "division", "author"]
@@ -129,7 +125,6 @@ owned_by_city(Opinion, "period__plan__city")
 class OpinionAdmin(ReadOnly, CityScoped, SimpleHistoryAdmin):
     """Written and answered on the staff pages; here to be looked up."""
 
-    city_path = "period__plan__city"
     list_display = ["period", "item", "author", "division", "public", "written_at"]
     list_filter = ["period__plan", "period", "public"]
     list_select_related = ["period__plan", "item", "author", "division"]

@@ -96,12 +96,7 @@ def open_demo_period(plan: Plan) -> Period | None:
     upcoming = next_period(plan)
     if not periods or any(p.is_open for p in periods) or upcoming is None:
         return None
-    fiscal_year, half = upcoming
+    year, half = upcoming
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
     hq = get_user_model().objects.get(username="hq")
-    return open_period(
-        plan=plan,
-        fiscal_year=fiscal_year,
-        half=half,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        by=hq,
-    )
+    return open_period(plan=plan, fiscal_year=year, half=half, deadline=deadline, by=hq)

@@ -410,17 +410,21 @@ def _marked_if_division(grade: Grade, sheet: SurveySheet) -> str:
     return grade_label(grade)
 
 
+def _note(label: str, help_text: str = "") -> forms.CharField:
+    """A correction's note or a reply: three rows, at most the 2,000 characters
+    their models keep."""
+    return japanese_text(label, help_text=help_text, max_length=2000, rows=3)
+
+
 class ReopenForm(ColonlessForm):
-    note = japanese_text(
+    note = _note(
         gettext_lazy("Why it needs correcting"),
         help_text=gettext_lazy("Shown to the public with the correction."),
-        max_length=2000,
-        rows=3,
     )
 
 
 class ReplyForm(ColonlessForm):
-    text = japanese_text(gettext_lazy("Reply to HQ"), max_length=2000, rows=3)
+    text = _note(gettext_lazy("Reply to HQ"))
 
 
 class ContributionForm(ColonlessForm):

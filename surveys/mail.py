@@ -93,6 +93,21 @@ def _deliver(
     return True
 
 
+def _tell_division(
+    template: str, context: dict, division, site_url: str | None, *, kind: str
+) -> bool | None:
+    """Tell a division's staff about `context`'s period, linking to their dashboard."""
+    return _deliver(
+        template,
+        context,
+        _members([division]),
+        site_url,
+        kind=kind,
+        period=context["period"],
+        url=reverse("surveys:dashboard"),
+    )
+
+
 def site_url_of(request) -> str:
     """The address the app was reached at by `request`, for links in mail."""
     return request.build_absolute_uri("/").rstrip("/")
@@ -130,15 +145,7 @@ def send_missing_reminder(
 ) -> bool | None:
     """List a division's sheets not yet submitted for a period with a deadline."""
     context = {"division": division, "period": period, "sheets": sheets}
-    return _deliver(
-        "missing",
-        context,
-        _members([division]),
-        site_url,
-        kind="reminder",
-        period=period,
-        url=reverse("surveys:dashboard"),
-    )
+    return _tell_division("missing", context, division, site_url, kind="reminder")
 
 
 def missing_reminder_preview(
@@ -164,15 +171,7 @@ def send_period_opened(period, divisions: dict, site_url: str | None = None) -> 
     told = 0
     for division, count in divisions.items():
         context = {"division": division, "period": period, "count": count}
-        delivered = _deliver(
-            "opened",
-            context,
-            _members([division]),
-            site_url,
-            kind="opened",
-            period=period,
-            url=reverse("surveys:dashboard"),
-        )
+        delivered = _tell_division("opened", context, division, site_url, kind="opened")
         told += delivered is not None
     return told
 

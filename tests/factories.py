@@ -100,6 +100,19 @@ def make_plan(
     return plan
 
 
+def make_kodaira_plan(name: str, *, first_fiscal_year: int, **fields) -> Plan:
+    """Another plan of the seed's city (小平市): one item, four fiscal years from
+    `first_fiscal_year`; other Plan fields (previous_plan) go in `fields`."""
+    return make_plan(
+        items=1,
+        city="小平市",
+        name=name,
+        first_fiscal_year=first_fiscal_year,
+        last_fiscal_year=first_fiscal_year + 3,
+        **fields,
+    )
+
+
 def _add_item(plan: Plan, area: PolicyArea, k: int) -> Item:
     """Item k, from ITEMS in turn; past the last, its titles end in (k)."""
     title, division, indicator, baseline, target, activity = ITEMS[(k - 1) % len(ITEMS)]

@@ -65,7 +65,7 @@ from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
 from tests.factories import add_published_period
-from tests.factories import make_plan
+from tests.factories import make_kodaira_plan
 
 # Each role and the fixture of its user (None: nobody logged in), in table order.
 ROLE_USERS = {
@@ -383,13 +383,7 @@ def make_samples(seed_plan, own_sheet, second_city_plan, second_city_hq):
     """Arguments of the URLs in the table, by name."""
     published = Period.objects.get(plan=seed_plan, state=Period.State.PUBLISHED)
     # A plan whose only period is still open: public, but nothing published yet.
-    draft_plan = make_plan(
-        items=1,
-        city="小平市",
-        name="未公表のプラン",
-        first_fiscal_year=2021,
-        last_fiscal_year=2024,
-    )
+    draft_plan = make_kodaira_plan("未公表のプラン", first_fiscal_year=2021)
     Period.objects.create(
         plan=draft_plan, fiscal_year=2021, half="first", state=Period.State.OPEN
     )

@@ -300,14 +300,9 @@ def period_reading(request, pk: int):
 @login_required
 def period_divergence(request, pk: int):
     period = access.period_for_reports(request.user, pk)
-    return render(
-        request,
-        "surveys/period_divergence.html",
-        {
-            "period": period,
-            "divergence": divergence(period) if period.plan.second_round else None,
-        },
-    )
+    compared = divergence(period) if period.plan.second_round else None
+    context = {"period": period, "divergence": compared}
+    return render(request, "surveys/period_divergence.html", context)
 
 
 # /surveys/periods/<pk>/reports/<kind>.xlsx and /surveys/plans/<plan_id>/reports/trend.xlsx
@@ -345,14 +340,9 @@ def period_progress_report(request, pk: int):
 def period_progress_print(request, pk: int):
     """The progress report as a page to print on A4, a page per section."""
     period = access.period_for_reports(request.user, pk)
-    return render(
-        request,
-        "surveys/progress_report.html",
-        {
-            "period": period,
-            "report": reports.progress_report_content(period.plan, period),
-        },
-    )
+    report = reports.progress_report_content(period.plan, period)
+    context = {"period": period, "report": report}
+    return render(request, "surveys/progress_report.html", context)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from plans.models import Period
 from surveys.models import SurveySheet
 from tests.factories import add_published_period
-from tests.factories import make_plan
+from tests.factories import make_kodaira_plan
 from tests.html import soup
 
 
@@ -109,13 +109,8 @@ def count_queries(client, url) -> int:
 def test_item_page_queries_do_not_grow_with_the_lineage(client, carried, next_plan):
     old, new = carried
     rate(new, fiscal_year=2021, division="A", hq="S")
-    fifth = make_plan(
-        items=1,
-        city="小平市",
-        name="第5次行財政再構築プラン",
-        first_fiscal_year=2025,
-        last_fiscal_year=2028,
-        previous_plan=next_plan,
+    fifth = make_kodaira_plan(
+        "第5次行財政再構築プラン", first_fiscal_year=2025, previous_plan=next_plan
     )
     add_published_period(fifth, fiscal_year=2025, grade_code="A")
     latest = fifth.items.get()

@@ -31,6 +31,12 @@ def returned(client, division_staff, hq_officer, own_sheet):
     return own_sheet
 
 
+def reply(client, sheet, message: str):
+    return client.post(
+        reverse("surveys:sheet_reply", args=[sheet.pk]), {"text": message}
+    )
+
+
 def conversation(page) -> list[str]:
     return [
         li.select_one(".prose").get_text(strip=True)
@@ -42,8 +48,7 @@ def test_a_division_replies_to_a_return_and_hq_sees_what_changed(
     client, returned, division_staff, hq_officer
 ):
     client.force_login(division_staff)
-    url = reverse("surveys:sheet_reply", args=[returned.pk])
-    response = client.post(url, {"text": "参加者数を追記しました。"})
+    response = reply(client, returned, "参加者数を追記しました。")
     assert response.status_code == 302
     page = client.get(returned.get_absolute_url())
     assert conversation(page) == [
@@ -69,7 +74,7 @@ def test_a_division_replies_to_a_return_and_hq_sees_what_changed(
     assert [ins.get_text() for ins in done.select("ins")] == ["2回", "、80人が参加し"]
     assert done.get_text() == "研修を2回実施し、80人が参加した。"
     # HQ answers too; the division sees both sides in order.
-    response = client.post(url, {"text": "確認しました。"})
+    response = reply(client, returned, "確認しました。")
     assert response.status_code == 302
     assert list(
         Reply.objects.filter(sheet=returned).values_list("by_hq", flat=True)
@@ -89,9 +94,7 @@ def test_a_reply_before_any_return_is_refused_and_nothing_is_written(
     client, own_sheet, division_staff
 ):
     client.force_login(division_staff)
-    response = client.post(
-        reverse("surveys:sheet_reply", args=[own_sheet.pk]), {"text": "返信"}
-    )
+    response = reply(client, own_sheet, "返信")
     assert response.status_code == 409
     assert not Reply.objects.exists()
     with pytest.raises(Refused):
@@ -100,9 +103,7 @@ def test_a_reply_before_any_return_is_refused_and_nothing_is_written(
 
 def test_an_empty_reply_is_refused_with_a_message(client, returned, division_staff):
     client.force_login(division_staff)
-    response = client.post(
-        reverse("surveys:sheet_reply", args=[returned.pk]), {"text": "  "}
-    )
+    response = reply(client, returned, "  ")
     assert response.status_code == 400
     assert "このフィールドは必須です。" in text(response)
     assert not Reply.objects.exists()
