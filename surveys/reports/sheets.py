@@ -11,8 +11,10 @@ from openpyxl.utils import get_column_letter
 
 from plans.models import Indicator
 from plans.models import IndicatorValue
+from plans.models import ItemDivision
 from plans.models import Period
 from plans.models import Plan
+from plans.models import ScheduleRow
 from reformtracker.lib import xlsx
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
@@ -32,22 +34,32 @@ HEADING = {"font": xlsx.BOLD, "fill": xlsx.HEADER_FILL, "alignment": xlsx.CENTER
 
 
 def sheets_for_workbook(period: Period):
-    """The period's sheets with everything their worksheets show, in plan order."""
+    """The period's sheets with everything their worksheets show, in plan order.
+
+    Each sheet's item holds its schedule rows as `schedule_row_list` and its
+    indicators as `indicator_list`, each indicator its value in the period
+    as `period_values`: lists set once, where a prefetched manager would make
+    a queryset per item. Both come sorted by item id and order, the item's
+    own ordering (plan, city, order) joining three tables for nothing within
+    one item. The divisions are joined to their links: one query fewer.
+    """
+    values = IndicatorValue.objects.filter(period=period)
+    indicators = Indicator.objects.order_by("item_id", "order").prefetch_related(
+        Prefetch("values", queryset=values, to_attr="period_values")
+    )
     sheets = (
         period.sheets.select_related("item__parent", "division_grade", "hq_grade")
         .prefetch_related(
-            "item__division_links__division",
-            "item__schedule_rows",
             Prefetch(
-                "item__indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch(
-                        "values",
-                        queryset=IndicatorValue.objects.filter(period=period),
-                        to_attr="period_values",
-                    )
-                ),
+                "item__division_links",
+                queryset=ItemDivision.objects.select_related("division"),
             ),
+            Prefetch(
+                "item__schedule_rows",
+                queryset=ScheduleRow.objects.order_by("item_id", "order"),
+                to_attr="schedule_row_list",
+            ),
+            Prefetch("item__indicators", queryset=indicators, to_attr="indicator_list"),
         )
         .order_by("item__order")
     )
@@ -111,10 +123,10 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
     xlsx.fit_row(ws, 3, [(item.purpose, sum(SHEET_WIDTHS[1:]))])
     row = 5
     inputs = {}
-    indicators = list(item.indicators.all())
+    indicators = item.indicator_list
     if indicators:
         row, inputs = _indicators(ws, row, label, indicators)
-    schedule = list(item.schedule_rows.all())
+    schedule = item.schedule_row_list
     if schedule:
         statuses = (
             {s.schedule_row_id: s for s in sheet.status_list}
