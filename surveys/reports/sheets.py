@@ -41,14 +41,15 @@ def sheets_for_workbook(period: Period):
     as `period_values`: lists set once, where a prefetched manager would make
     a queryset per item. Both come sorted by item id and order, the item's
     own ordering (plan, city, order) joining three tables for nothing within
-    one item. The divisions are joined to their links: one query fewer.
+    one item. The divisions are joined to their links: one query fewer. An
+    item's parent is not joined: no worksheet shows it.
     """
     values = IndicatorValue.objects.filter(period=period)
     indicators = Indicator.objects.order_by("item_id", "order").prefetch_related(
         Prefetch("values", queryset=values, to_attr="period_values")
     )
     sheets = (
-        period.sheets.select_related("item__parent", "division_grade", "hq_grade")
+        period.sheets.select_related("item", "division_grade", "hq_grade")
         .prefetch_related(
             Prefetch(
                 "item__division_links",
