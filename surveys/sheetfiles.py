@@ -64,9 +64,10 @@ def sheets_workbook_for(user, period: Period) -> bytes:
     workbook = xlsx.new_workbook()
     meta = []
     sheets = list(access.visible_sheets(user, reports.sheets_for_workbook(period)))
+    titles = reports.sheet_titles(plan, period)
     for sheet, name in zip(sheets, reports.sheet_names(plan, sheets), strict=True):
         ws = xlsx.new_sheet(workbook, name)
-        inputs = reports.write_sheet(ws, plan, period, sheet)
+        inputs = reports.write_sheet(ws, plan, period, sheet, titles)
         if sheet.is_fillable and access.may_fill(user, sheet):
             _mark_inputs(ws, inputs, codes, reports.rating_label(plan))
         else:

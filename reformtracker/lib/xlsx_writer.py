@@ -131,7 +131,7 @@ class _WorksheetWriter(WorksheetWriter):
         with xf.element("row", attrs):
             for cell in row:
                 if type(cell) is CoveredCell:
-                    style = f"{cell.style_id}"
+                    style = self._covered_style(cell)
                     with xf.element("c", {"r": cell.coordinate, "s": style, "t": "n"}):
                         continue
                 if cell._comment is not None:
@@ -139,6 +139,19 @@ class _WorksheetWriter(WorksheetWriter):
                 if cell._value is None and not cell.has_style and not cell._comment:
                     continue
                 write_cell(xf, self.ws, cell, cell.has_style)
+
+    def _covered_style(self, cell: CoveredCell) -> str:
+        """The style index of a covered cell, looked up once per merged range.
+
+        The cells a range covers share one StyleArray (xlsx.put_merged); the
+        first is looked up when it is written, as before, so the workbook's
+        list of styles keeps its order.
+        """
+        key = id(cell._style)
+        style = self._elements.get(key)
+        if style is None:
+            style = self._elements[key] = f"{cell.style_id}"
+        return style
 
     def write_merged_cells(self):
         """The merged ranges, written as openpyxl writes them.

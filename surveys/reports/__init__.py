@@ -14,8 +14,10 @@ from surveys.reports.progress_report import progress_report
 from surveys.reports.progress_report import progress_report_content
 from surveys.reports.sheets import PDCA_HEADERS
 from surveys.reports.sheets import SHEET_COLUMNS
+from surveys.reports.sheets import SheetTitles
 from surveys.reports.sheets import rating_label
 from surveys.reports.sheets import sheet_names
+from surveys.reports.sheets import sheet_titles
 from surveys.reports.sheets import sheets_for_workbook
 from surveys.reports.sheets import sheets_workbook
 from surveys.reports.sheets import write_sheet
@@ -27,11 +29,13 @@ __all__ = [
     "PDCA_HEADERS",
     "SHEET_COLUMNS",
     "SUMMARY_HEADERS",
+    "SheetTitles",
     "counts_workbook",
     "progress_report",
     "progress_report_content",
     "rating_label",
     "sheet_names",
+    "sheet_titles",
     "sheets_for_workbook",
     "sheets_workbook",
     "summary_workbook",

@@ -6,13 +6,17 @@ that surveys.sheetfiles can offer the same worksheets for filling in offline.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from openpyxl.utils import get_column_letter
 
 from plans.models import Indicator
 from plans.models import IndicatorValue
+from plans.models import ItemDivision
 from plans.models import Period
 from plans.models import Plan
+from plans.models import ScheduleRow
 from reformtracker.lib import xlsx
 from reformtracker.lib.fiscal import fiscal_year_label
 from reformtracker.lib.labels import SHEET_TEXT_BY_FIELD
@@ -32,22 +36,33 @@ HEADING = {"font": xlsx.BOLD, "fill": xlsx.HEADER_FILL, "alignment": xlsx.CENTER
 
 
 def sheets_for_workbook(period: Period):
-    """The period's sheets with everything their worksheets show, in plan order."""
+    """The period's sheets with everything their worksheets show, in plan order.
+
+    Each sheet's item holds its schedule rows as `schedule_row_list` and its
+    indicators as `indicator_list`, each indicator its value in the period
+    as `period_values`: lists set once, where a prefetched manager would make
+    a queryset per item. Both come sorted by item id and order, the item's
+    own ordering (plan, city, order) joining three tables for nothing within
+    one item. The divisions are joined to their links: one query fewer. An
+    item's parent is not joined: no worksheet shows it.
+    """
+    values = IndicatorValue.objects.filter(period=period)
+    indicators = Indicator.objects.order_by("item_id", "order").prefetch_related(
+        Prefetch("values", queryset=values, to_attr="period_values")
+    )
     sheets = (
-        period.sheets.select_related("item__parent", "division_grade", "hq_grade")
+        period.sheets.select_related("item", "division_grade", "hq_grade")
         .prefetch_related(
-            "item__division_links__division",
-            "item__schedule_rows",
             Prefetch(
-                "item__indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch(
-                        "values",
-                        queryset=IndicatorValue.objects.filter(period=period),
-                        to_attr="period_values",
-                    )
-                ),
+                "item__division_links",
+                queryset=ItemDivision.objects.select_related("division"),
             ),
+            Prefetch(
+                "item__schedule_rows",
+                queryset=ScheduleRow.objects.order_by("item_id", "order"),
+                to_attr="schedule_row_list",
+            ),
+            Prefetch("item__indicators", queryset=indicators, to_attr="indicator_list"),
         )
         .order_by("item__order")
     )
@@ -77,15 +92,34 @@ def sheet_names(plan: Plan, sheets) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class SheetTitles:
+    """The texts every worksheet of a period's workbook shows alike, made once.
+
+    The period's label and the purpose heading go through the translation
+    machinery: 17 µs a worksheet, 10 ms for a workbook of 580.
+    """
+
+    period: str  # 平成29年度 下半期
+    purpose: str  # the plan's purpose heading, in Japanese
+
+
+def sheet_titles(plan: Plan, period: Period) -> SheetTitles:
+    return SheetTitles(period_label(period), in_japanese(plan.purpose_heading))
+
+
 def sheets_workbook(plan: Plan, period: Period) -> bytes:
     workbook = xlsx.new_workbook()
     sheets = list(sheets_for_workbook(period))
+    titles = sheet_titles(plan, period)
     for sheet, name in zip(sheets, sheet_names(plan, sheets), strict=True):
-        write_sheet(xlsx.new_sheet(workbook, name), plan, period, sheet)
+        write_sheet(xlsx.new_sheet(workbook, name), plan, period, sheet, titles)
     return xlsx.save(workbook)
 
 
-def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str, str]:
+def write_sheet(
+    ws, plan: Plan, period: Period, sheet: SurveySheet, titles: SheetTitles
+) -> dict[str, str]:
     """Lay out one sheet; return the coordinates of the cells a division fills.
 
     Keys are the sheet's field names (see pdca_columns),
@@ -94,7 +128,7 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
     """
     item = sheet.item
     last = SHEET_COLUMNS
-    label = period_label(period)
+    label = titles.period
     put_title(ws, f"{plan.name} 進捗状況調査票（{label}）", last)
     xlsx.put(ws, 2, 1, "取組項目", font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
     xlsx.put_merged(
@@ -105,16 +139,15 @@ def write_sheet(ws, plan: Plan, period: Period, sheet: SurveySheet) -> dict[str,
         f"{item_heading(item, plan.numbered_items)} {tags_text(item)}".strip(),
         font=xlsx.BOLD,
     )
-    purpose = in_japanese(plan.purpose_heading)
-    xlsx.put(ws, 3, 1, purpose, font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
+    xlsx.put(ws, 3, 1, titles.purpose, font=xlsx.BOLD, fill=xlsx.HEADER_FILL)
     xlsx.put_merged(ws, 3, 2, last, item.purpose)
     xlsx.fit_row(ws, 3, [(item.purpose, sum(SHEET_WIDTHS[1:]))])
     row = 5
     inputs = {}
-    indicators = list(item.indicators.all())
+    indicators = item.indicator_list
     if indicators:
         row, inputs = _indicators(ws, row, label, indicators)
-    schedule = list(item.schedule_rows.all())
+    schedule = item.schedule_row_list
     if schedule:
         statuses = (
             {s.schedule_row_id: s for s in sheet.status_list}
