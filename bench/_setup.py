@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -48,3 +49,20 @@ def median_time(repeat: int, function) -> float:
         finally:
             gc.enable()
     return statistics.median(times)
+
+
+class Table:
+    """Figures printed a row at a time, as they are measured, under a header.
+
+    Each column is "title:spec", the spec a format spec for its values
+    (">9.1f"); the title takes the spec's alignment and width, so the two are
+    written once and cannot drift apart.
+    """
+
+    def __init__(self, *columns: str):
+        titles, self.specs = zip(*(column.rsplit(":", 1) for column in columns))
+        widths = [re.match(r"[<>^]?\d*", spec).group() for spec in self.specs]
+        print(" ".join(f"{t:{w}}" for t, w in zip(titles, widths)))
+
+    def row(self, *values) -> None:
+        print(" ".join(format(v, s) for v, s in zip(values, self.specs, strict=True)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 
+from _setup import Table
 from _setup import median_time
 from _setup import setup_django
 
@@ -84,13 +85,14 @@ def main() -> None:
     many_cities = measure()
 
     print(f"database: {connection.vendor}; median of {args.repeat} runs")
-    print(
-        f"{'page':<16} {'queries, 1 city':>16} {f'{args.cities} cities':>12} "
-        f"{'ms, 1 city':>11} {f'{args.cities} cities':>12}"
-    )
+    many = f"{args.cities} cities"
+    table = Table(
+        "page:<16", "queries, 1 city:>16", f"{many}:>12", "ms, 1 city:>11.0f",
+        f"{many}:>12.0f",
+    )  # fmt: skip
     for name in pages:
         (q1, t1), (qn, tn) = one_city[name], many_cities[name]
-        print(f"{name:<16} {q1:>16} {qn:>12} {t1 * 1000:>11.0f} {tn * 1000:>12.0f}")
+        table.row(name, q1, qn, t1 * 1000, tn * 1000)
         assert q1 == qn, f"{name}: {q1} queries with one city, {qn} with many"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 
+from _setup import Table
 from _setup import setup_django
 
 ROWS = [1_000, 20_000, 1_048_576]
@@ -91,7 +92,9 @@ def main() -> None:
          hostile.with_shared_strings(plan_file, 190))
     )  # fmt: skip
 
-    print(f"{'case':<40} {'upload KB':>10} {'seconds':>8} {'peak MB':>8}  refusal")
+    table = Table(
+        "case:<40", "upload KB:>10.1f", "seconds:>8.3f", "peak MB:>8.1f", "refusal:"
+    )
     for name, read, data in cases:
         tracemalloc.start()
         start = time.perf_counter()
@@ -103,10 +106,7 @@ def main() -> None:
         seconds = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
         tracemalloc.stop()
-        print(
-            f"{name:<40} {len(data) / 1024:>10.1f} {seconds:>8.3f} {peak:>8.1f}"
-            f"  {outcome[:70]}"
-        )
+        table.row(name, len(data) / 1024, seconds, peak, outcome[:70])
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import argparse
 import os
 import time
 
+from _setup import Table
 from _setup import median_time
 from _setup import setup_django
 
@@ -114,11 +115,11 @@ def main() -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host outside the test runner
     print(f"database: {connection.vendor}; median of {args.repeat} runs")
-    print(
-        f"{'page':<6} {'plan':>5} {'items':>6} {'queries':>8} {'request ms':>11} "
-        f"{'floor ms':>9} {'ratio':>6} {'view ms':>8} {'SQL ms':>7} {'HTML KB':>8} "
-        f"{'cached ms':>10} {'ratio':>6}"
-    )
+    table = Table(
+        "page:<6", "plan:>5", "items:>6", "queries:>8", "request ms:>11.0f",
+        "floor ms:>9.1f", "ratio:>6", "view ms:>8.1f", "SQL ms:>7.1f",
+        "HTML KB:>8.0f", "cached ms:>10.1f", "ratio:>6",
+    )  # fmt: skip
     for factor, plan in plans:
         items = plan.items.count()
         for name, url, template, context_of in pages(plan):
@@ -148,13 +149,12 @@ def main() -> None:
             with override_settings(PUBLIC_CACHE_SECONDS=60):
                 client.get(url)  # the first visitor fills the cache
                 cached = median_time(args.repeat, lambda url=url: client.get(url))
-            print(
-                f"{name:<6} {factor:>4}× {items:>6} {query_count:>8} "
-                f"{request_time * 1000:>11.0f} {floor * 1000:>9.1f} "
-                f"{request_time / floor:>5.2f}× {view * 1000:>8.1f} {timer.seconds * 1000:>7.1f} "
-                f"{len(response.content) / 1024:>8.0f} "
-                f"{cached * 1000:>10.1f} {cached / floor:>5.2f}×"
-            )
+            table.row(
+                name, f"{factor}×", items, query_count, request_time * 1000,
+                floor * 1000, f"{request_time / floor:.2f}×", view * 1000,
+                timer.seconds * 1000, len(response.content) / 1024, cached * 1000,
+                f"{cached / floor:.2f}×",
+            )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 
+from _setup import Table
 from _setup import median_time
 from _setup import setup_django
 
@@ -40,11 +41,11 @@ def main() -> None:
     plans = [(1, seed), (10, scaled_copy(seed, 10))]
 
     print(f"database: {connection.vendor}; median of {args.repeat} runs")
-    print(
-        f"{'plan':>5} {'sheets':>7} {'cells':>8} {'queries':>8} "
-        f"{'styled s':>9} {'floor s':>8} {'ratio':>6} "
-        f"{'in-memory floor s':>18} {'ratio':>6} {'size KB':>8}"
-    )
+    table = Table(
+        "plan:>5", "sheets:>7", "cells:>8", "queries:>8", "styled s:>9.2f",
+        "floor s:>8.2f", "ratio:>6.2f", "in-memory floor s:>18.2f", "ratio:>6.2f",
+        "size KB:>8.0f",
+    )  # fmt: skip
     for factor, plan in plans:
         period = plan.periods.get()
         with CaptureQueriesContext(connection) as queries:
@@ -73,12 +74,10 @@ def main() -> None:
 
         bare = median_time(args.repeat, floor)
         in_memory = median_time(args.repeat, lambda: floor(save=xlsx.save))
-        print(
-            f"{str(factor) + '×':>5} {len(grid):>7} {cells:>8} "
-            f"{len(queries.captured_queries):>8} {styled:>9.2f} {bare:>8.2f} "
-            f"{styled / bare:>6.2f} {in_memory:>18.2f} {styled / in_memory:>6.2f} "
-            f"{len(data) / 1024:>8.0f}"
-        )
+        table.row(
+            f"{factor}×", len(grid), cells, len(queries.captured_queries), styled,
+            bare, styled / bare, in_memory, styled / in_memory, len(data) / 1024,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":
