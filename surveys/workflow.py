@@ -96,10 +96,9 @@ def open_period(
         values += [
             IndicatorValue(indicator=i, period=period) for i in item.indicators.all()
         ]
-    # Sheets are saved one by one so that each gets its first history record.
-    for sheet in sheets:
-        sheet._history_user = by
-        sheet.save()
+    # Each with its first history record. In bulk, so no save signal stamps the
+    # plan: a sheet shows on no public page before its period is published.
+    bulk_create_with_history(sheets, SurveySheet, default_user=by)
     bulk_create_with_history(values, IndicatorValue, default_user=by)
     counts = Counter(d for item in items for d in responsible_divisions(item))
     transaction.on_commit(lambda: send_period_opened(period, counts, site_url))
