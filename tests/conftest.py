@@ -5,7 +5,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.db.models import F
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -53,9 +55,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_order)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +104,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         create_reference_data()
         load_seed()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back when the module ends.
+
+    What a module-scoped fixture writes in it, every test of the module finds
+    as written, whatever the tests before it changed: each test's own
+    rolled-back transaction nests in this one as a savepoint. For a module of
+    many cases on one costly setup (opening a period makes a sheet per item);
+    its function-scoped fixtures read the rows anew for each test, so that no
+    test sees another's changes to them in memory. Not for transactional tests.
+    """
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,16 +6,23 @@ A refused request changes nothing.
 """
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import get_resolver
 from django.urls import reverse
 
+from plans.models import Membership
 from plans.models import Period
+from plans.models import Plan
 from surveys.corrections import values_of
 from surveys.models import Contribution
 from surveys.models import Correction
 from surveys.models import Opinion
 from surveys.models import Reply
 from surveys.models import SurveySheet
+from surveys.seed import CITY
+from surveys.seed import PLAN_NAME
+from tests.conftest import make_user
+from tests.factories import open_period_for_two_weeks
 
 ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
 
@@ -97,18 +104,33 @@ MATRIX = [
 ]
 
 
-@pytest.fixture
-def actors(
-    division_staff, other_division_staff, hq_officer, committee_member, administrator
-):
-    return {
-        "anonymous": None,
-        "division": division_staff,
-        "other_division": other_division_staff,
-        "hq": hq_officer,
-        "committee": committee_member,
-        "admin": administrator,
+@pytest.fixture(scope="module")
+def made_once(module_transaction):
+    """The users of the roles and the open FY2018 period, as tests/conftest.py
+    makes them, made once for the module's cases: their primary keys."""
+    plan = Plan.objects.get(city__name=CITY, name=PLAN_NAME)
+    users = {
+        "division": make_user("kyodo", divisions=["市民協働・男女参画推進課"]),
+        "other_division": make_user("zaisei", divisions=["財政課"]),
+        "hq": make_user("hq", role=Membership.Role.HQ),
+        "committee": make_user("committee", role=Membership.Role.COMMITTEE),
+        "admin": make_user("admin", is_staff=True, is_superuser=True),
     }
+    period = open_period_for_two_weeks(plan, by=users["hq"])
+    return {role: user.pk for role, user in users.items()}, period.pk
+
+
+@pytest.fixture
+def actors(db, made_once):
+    users = User.objects.in_bulk(made_once[0].values())
+    return {"anonymous": None} | {role: users[pk] for role, pk in made_once[0].items()}
+
+
+@pytest.fixture
+def open_fy2018(db, made_once):
+    """Overrides tests/conftest.py's: the period made once (own_sheet and
+    other_sheet are read from it)."""
+    return Period.objects.get(pk=made_once[1])
 
 
 def target(obj, open_fy2018, own_sheet, other_sheet):
