@@ -23,6 +23,7 @@ from surveys.seed import CITY_SLUG
 from surveys.seed import PLAN_NAME
 from surveys.seed import load_seed
 from surveys.seed_next import load_next_plan
+from tests import seed_rows
 from tests.factories import make_city
 from tests.factories import open_period_for_two_weeks
 
@@ -104,6 +105,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         create_reference_data()
         load_seed()
+        seed_rows.keep()
 
 
 @pytest.fixture(scope="module")
@@ -129,15 +131,15 @@ def seed_plan(db):
 
     A plain test finds it where django_db_setup committed it. A transactional
     test commits what it writes and empties every table when it ends, so only
-    the first of them finds the seed: a later one loads it here again, with
-    the reference data, and its own flush removes it.
+    the first of them finds the seed: a later one gets it back here (the rows
+    django_db_setup committed, or on SQLite the seed loaded again, with the
+    reference data), and its own flush removes it.
     """
-    plan = (
-        Plan.objects.select_related("city")
-        .filter(city__name=CITY, name=PLAN_NAME)
-        .first()
-    )
+    plans = Plan.objects.select_related("city").filter(city__name=CITY, name=PLAN_NAME)
+    plan = plans.first()
     if plan is None:
+        if seed_rows.put_back():
+            return plans.get()
         create_reference_data()
         plan = load_seed()
     return plan
