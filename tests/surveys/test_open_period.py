@@ -3,7 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.db import connection
 from django.db import transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,8 @@ from plans.models import Period
 from surveys.models import Refused
 from surveys.models import SurveySheet
 from surveys.workflow import open_period
+from tests.factories import open_period_for_two_weeks
+from tests.factories import scaled_copy
 from tests.html import soup
 
 
@@ -27,6 +31,20 @@ def test_opening_prepares_an_empty_actual_per_indicator(open_fy2018):
     values = IndicatorValue.objects.filter(period=open_fy2018)
     assert values.count() == 69
     assert set(values.values_list("text", flat=True)) == {""}
+
+
+def test_a_plan_ten_times_the_size_opens_without_a_query_per_sheet(
+    seed_plan, hq_officer
+):
+    """HQ opens a period of a 600-item plan as quickly as one of 60: the sheets,
+    their first history records and the empty actuals are written in bulk."""
+    plan = scaled_copy(seed_plan, 10)
+    with CaptureQueriesContext(connection) as queries:
+        period = open_period_for_two_weeks(plan, by=hq_officer)
+    assert period.sheets.count() == 580
+    assert SurveySheet.history.filter(period=period, history_type="+").count() == 580
+    assert IndicatorValue.objects.filter(period=period).count() == 690
+    assert len(queries) < 580 / 10
 
 
 def test_p_is_carried_from_the_previous_periods_a(seed_plan, own_sheet):
