@@ -189,33 +189,43 @@ def make_user(
     return user
 
 
+# The seed city's users of each role, by fixture name: make_user's arguments.
+SEED_USERS = {
+    "division_staff": {"username": "kyodo", "divisions": ["市民協働・男女参画推進課"]},
+    "other_division_staff": {"username": "zaisei", "divisions": ["財政課"]},
+    "hq_officer": {"username": "hq", "role": Membership.Role.HQ},
+    "committee_member": {"username": "committee", "role": Membership.Role.COMMITTEE},
+    "administrator": {"username": "admin", "is_staff": True, "is_superuser": True},
+}
+
+
 @pytest.fixture
 def division_staff(seed_plan):
     """Staff of 市民協働・男女参画推進課, responsible for items 1, 3 and 37."""
-    return make_user("kyodo", divisions=["市民協働・男女参画推進課"])
+    return make_user(**SEED_USERS["division_staff"])
 
 
 @pytest.fixture
 def other_division_staff(seed_plan):
     """Staff of 財政課, who must not touch 市民協働's sheets."""
-    return make_user("zaisei", divisions=["財政課"])
+    return make_user(**SEED_USERS["other_division_staff"])
 
 
 @pytest.fixture
 def hq_officer(seed_plan):
     """A reform HQ officer: reviews, rates and publishes."""
-    return make_user("hq", role=Membership.Role.HQ)
+    return make_user(**SEED_USERS["hq_officer"])
 
 
 @pytest.fixture
 def committee_member(seed_plan):
     """A committee member: reads published results only."""
-    return make_user("committee", role=Membership.Role.COMMITTEE)
+    return make_user(**SEED_USERS["committee_member"])
 
 
 @pytest.fixture
 def administrator(seed_plan):
-    return make_user("admin", is_staff=True, is_superuser=True)
+    return make_user(**SEED_USERS["administrator"])
 
 
 @pytest.fixture

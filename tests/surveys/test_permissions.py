@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from django.urls import get_resolver
 from django.urls import reverse
 
-from plans.models import Membership
 from plans.models import Period
 from plans.models import Plan
 from surveys.corrections import values_of
@@ -21,10 +20,19 @@ from surveys.models import Reply
 from surveys.models import SurveySheet
 from surveys.seed import CITY
 from surveys.seed import PLAN_NAME
+from tests.conftest import SEED_USERS
 from tests.conftest import make_user
 from tests.factories import open_period_for_two_weeks
 
 ROLES = ["anonymous", "division", "other_division", "hq", "committee", "admin"]
+# The signed-in roles and their users' fixtures in tests/conftest.py.
+ROLE_FIXTURES = {
+    "division": "division_staff",
+    "other_division": "other_division_staff",
+    "hq": "hq_officer",
+    "committee": "committee_member",
+    "admin": "administrator",
+}
 
 # name, method, object, expected status per role (in ROLES order)
 MATRIX = [
@@ -110,11 +118,8 @@ def made_once(module_transaction):
     makes them, made once for the module's cases: their primary keys."""
     plan = Plan.objects.get(city__name=CITY, name=PLAN_NAME)
     users = {
-        "division": make_user("kyodo", divisions=["市民協働・男女参画推進課"]),
-        "other_division": make_user("zaisei", divisions=["財政課"]),
-        "hq": make_user("hq", role=Membership.Role.HQ),
-        "committee": make_user("committee", role=Membership.Role.COMMITTEE),
-        "admin": make_user("admin", is_staff=True, is_superuser=True),
+        role: make_user(**SEED_USERS[fixture])
+        for role, fixture in ROLE_FIXTURES.items()
     }
     period = open_period_for_two_weeks(plan, by=users["hq"])
     return {role: user.pk for role, user in users.items()}, period.pk
