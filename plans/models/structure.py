@@ -310,12 +310,6 @@ class Item(models.Model):
         return [*(items[pk] for pk in reversed(earlier)), self, *successors]
 
     @property
-    def has_ended(self) -> bool:
-        """Ended or merged, or a re-listing of such an item: it gets no new sheets."""
-        source = self.relisted_from if self.relisted_from_id else self
-        return {self.state, source.state} != {self.State.ACTIVE}
-
-    @property
     def sheet_item_id(self) -> int:
         """The item whose sheet this item reports with: its source if re-listed."""
         return self.relisted_from_id or self.pk
