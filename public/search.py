@@ -96,7 +96,11 @@ class PlanSearchForm(ColonlessForm):
             for a in progress.areas
         ]
         plan = progress.plan
-        divisions = Division.objects.filter(items__plan=plan).distinct()
+        # The divisions that lead one of its items: a semi-join, not a DISTINCT
+        # over a row per item, and sorted here by their shown name.
+        divisions = Division.objects.filter(
+            pk__in=ItemDivision.objects.filter(item__plan=plan).values("division_id")
+        ).order_by()
         self.fields["division"].choices = every + sorted(
             ((d.pk, d.name_i18n) for d in divisions), key=lambda choice: choice[1]
         )

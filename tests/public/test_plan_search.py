@@ -160,6 +160,21 @@ def test_division_filter(client, seed_plan):
     assert numbers == ["1", "3", "37"]
 
 
+def test_the_division_list_names_each_division_of_the_plans_items_once(
+    client, seed_plan
+):
+    idle = Division.objects.create(city=seed_plan.city, name="あああ未担当課")
+    leading = {
+        link.division.name
+        for item in seed_plan.items.prefetch_related("division_links__division")
+        for link in item.division_links.all()
+    }
+    select = soup(search(client, seed_plan)).find("select", attrs={"name": "division"})
+    names = [option.get_text() for option in select.find_all("option")]
+    assert names == ["すべて", *sorted(leading)]
+    assert idle.name not in names and len(leading) > 10
+
+
 def test_grade_filter_uses_the_published_result(client, seed_plan):
     # HQ rated 7, 28 and sub-item 4-2 S; 41 is a re-listing of 7. Item 4 itself
     # is A and is listed only to hold 4-2.
