@@ -96,8 +96,8 @@ class PlanSearchForm(ColonlessForm):
             for a in progress.areas
         ]
         plan = progress.plan
-        # The divisions that lead one of its items: a semi-join, not a DISTINCT
-        # over a row per item, and sorted here by their shown name.
+        # The divisions of its items: a semi-join, not a DISTINCT over a row per
+        # item, and sorted here by their shown name.
         divisions = Division.objects.filter(
             pk__in=ItemDivision.objects.filter(item__plan=plan).values("division_id")
         ).order_by()
