@@ -164,15 +164,15 @@ def test_the_division_list_names_each_division_of_the_plans_items_once(
     client, seed_plan
 ):
     idle = Division.objects.create(city=seed_plan.city, name="あああ未担当課")
-    leading = {
+    of_items = {
         link.division.name
         for item in seed_plan.items.prefetch_related("division_links__division")
         for link in item.division_links.all()
     }
     select = soup(search(client, seed_plan)).find("select", attrs={"name": "division"})
     names = [option.get_text() for option in select.find_all("option")]
-    assert names == ["すべて", *sorted(leading)]
-    assert idle.name not in names and len(leading) > 10
+    assert names == ["すべて", *sorted(of_items)]
+    assert idle.name not in names and len(of_items) > 10
 
 
 def test_grade_filter_uses_the_published_result(client, seed_plan):
