@@ -4,7 +4,8 @@ A keyword is folded in Python and looked for in texts the database folds as
 it scans them, so that no copy of the texts has to be kept up to date: NFKC
 folds full-width letters and digits and half-width katakana (ｐｆｉ → pfi,
 ｶﾅ → カナ), then letter case is lowered. PostgreSQL folds with its own
-NORMALIZE (PostgreSQL 13 or later) and LOWER; SQLite has no such function, so
+NORMALIZE (PostgreSQL 13 or later, skipped for a text already
+normalized) and LOWER; SQLite has no such function, so
 each SQLite connection gets `fold` itself (`add_sqlite_function`).
 """
 
@@ -31,11 +32,13 @@ class Folded(Func):
     output_field = TextField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="LOWER(NORMALIZE(%(expressions)s, NFKC))",
-            **extra_context,
+        # Most texts are NFKC already (typed through a Japanese input method),
+        # and asking whether one is costs about half what normalizing it does.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"LOWER(CASE WHEN ({sql}) IS NFKC NORMALIZED THEN ({sql}) "
+            f"ELSE NORMALIZE(({sql}), NFKC) END)",
+            (*params, *params, *params),
         )
 
 
