@@ -40,6 +40,7 @@ from plans.models import Plan
 from reformtracker.lib.folding import Folded
 from reformtracker.lib.folding import fold
 from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import Select
 from surveys.models import ScheduleStatus
 from surveys.models import SurveySheet
 from surveys.progress import AreaProgress
@@ -71,10 +72,18 @@ class PlanSearchForm(ColonlessForm):
         help_text=_("Searches titles, purposes and published texts."),
     )
     area = forms.TypedChoiceField(
-        label=_("Policy area"), required=False, coerce=int, empty_value=None
+        label=_("Policy area"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
     )
     division = forms.TypedChoiceField(
-        label=_("Division"), required=False, coerce=int, empty_value=None
+        label=_("Division"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=Select,
     )
     grade = forms.ChoiceField(label=_("Rating"), required=False)
     tag = forms.ChoiceField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from plans.models import Division
 from plans.models import Period
 from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import Select
 from reformtracker.lib.forms import japanese_text
 from reformtracker.lib.labels import item_heading
 from surveys.models import Opinion
@@ -31,6 +32,7 @@ class OpinionForm(ColonlessForm):
         queryset=None,
         required=False,
         empty_label=gettext_lazy("The period as a whole"),
+        widget=Select,
     )
     text = _text(gettext_lazy("Opinion"))
 
@@ -53,6 +55,7 @@ class AnswerForm(ColonlessForm):
         queryset=None,
         required=False,
         empty_label=gettext_lazy("None: no action needed"),
+        widget=Select,
         help_text=gettext_lazy(
             "It reports what it did on its sheet in the next period, and is told now."
         ),

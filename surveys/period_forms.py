@@ -18,6 +18,7 @@ from plans.models import PolicyArea
 from plans.models import next_period
 from plans.models import opening_refusal
 from reformtracker.lib.forms import ColonlessForm
+from reformtracker.lib.forms import Select
 from reformtracker.lib.labels import fiscal_year_full
 from surveys.forms import note_required_on_return
 from surveys.forms import text_field
@@ -111,9 +112,13 @@ class QueueFilterForm(ColonlessForm):
         label=gettext_lazy("Policy area"),
         queryset=PolicyArea.objects.none(),
         required=False,
+        widget=Select,
     )
     division = DivisionField(
-        label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False
+        label=gettext_lazy("Division"),
+        queryset=Division.objects.none(),
+        required=False,
+        widget=Select,
     )
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
 
