@@ -31,7 +31,6 @@ from django.db.models.lookups import Contains
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from plans.models import Division
 from plans.models import Grade
 from plans.models import Item
 from plans.models import ItemDivision
@@ -105,13 +104,9 @@ class PlanSearchForm(ColonlessForm):
             for a in progress.areas
         ]
         plan = progress.plan
-        # The divisions of its items: a semi-join, not a DISTINCT over a row per
-        # item, and sorted here by their shown name.
-        divisions = Division.objects.filter(
-            pk__in=ItemDivision.objects.filter(item__plan=plan).values("division_id")
-        ).order_by()
         self.fields["division"].choices = every + sorted(
-            ((d.pk, d.name_i18n) for d in divisions), key=lambda choice: choice[1]
+            ((d.pk, d.name_i18n) for d in plan.item_divisions()),
+            key=lambda choice: choice[1],  # by the name shown
         )
         grades = [(g.code, f"{g.code} {g.label_i18n}") for g in progress.grades]
         if progress.plan.rates_schedule_rows:
@@ -152,7 +147,10 @@ class PlanSearchForm(ColonlessForm):
         # conditions are long, and building them again for a count, a page and
         # the sub-items took longer than running them.
         found = plan.items.filter(Q(pk__in=listed) | Q(parent__in=listed), matches)
-        hits = list(found.values_list("pk", "parent", *_ORDER, *_PARENT_ORDER))
+        # In no order: _listed_in_order sorts them, with no join to the plan's city.
+        hits = list(
+            found.values_list("pk", "parent", *_ORDER, *_PARENT_ORDER).order_by()
+        )
         page = Paginator(_listed_in_order(hits), PER_PAGE).get_page(page_number)
         on_page = set(page)
         rows = area_rows(

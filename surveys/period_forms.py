@@ -125,9 +125,7 @@ class QueueFilterForm(ColonlessForm):
     def __init__(self, *args, period: Period, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = period.plan.areas.all()
-        self.fields["division"].queryset = Division.objects.filter(
-            item_links__item__plan=period.plan
-        ).distinct()
+        self.fields["division"].queryset = period.plan.item_divisions().order_by("name")
         self.fields["state"].choices = [("", "---------"), *SurveySheet.State.choices]
 
     def filter(self, sheets):

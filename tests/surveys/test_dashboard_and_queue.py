@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from plans.models import Division
 from plans.models import Membership
 from surveys.models import SurveySheet
 from tests.conftest import make_user
@@ -71,6 +72,23 @@ def test_queue_filters_by_division_and_state(
     }
     rows = table_rows(queue(client, open_fy2018, state="submitted"), "queue")
     assert list(rows) == ["協働推進体制の充実"]
+
+
+def test_the_queue_offers_each_division_of_the_plans_items_once_by_name(
+    client, hq_officer, open_fy2018
+):
+    plan = open_fy2018.plan
+    idle = Division.objects.create(city=plan.city, name="あああ未担当課")
+    of_items = {
+        link.division.name
+        for item in plan.items.prefetch_related("division_links__division")
+        for link in item.division_links.all()
+    }
+    client.force_login(hq_officer)
+    select = soup(queue(client, open_fy2018)).find("select", attrs={"name": "division"})
+    names = [option.get_text() for option in select.find_all("option")]
+    assert names == ["---------", *sorted(of_items)]
+    assert idle.name not in names and len(of_items) > 10
 
 
 def test_queue_filters_by_area(client, hq_officer, open_fy2018):
