@@ -4,9 +4,9 @@ A keyword is folded in Python and looked for in texts the database folds as
 it scans them, so that no copy of the texts has to be kept up to date: NFKC
 folds full-width letters and digits and half-width katakana (ｐｆｉ → pfi,
 ｶﾅ → カナ), then letter case is lowered. PostgreSQL folds with its own
-NORMALIZE (PostgreSQL 13 or later, skipped for a text already
-normalized) and LOWER; SQLite has no such function, so
-each SQLite connection gets `fold` itself (`add_sqlite_function`).
+NORMALIZE (PostgreSQL 13 or later; skipped for a text already normalized) and
+LOWER; SQLite has no such function, so each SQLite connection gets `fold`
+itself (`add_sqlite_function`).
 """
 
 from __future__ import annotations
