@@ -62,6 +62,13 @@ TAGS = {
 }
 
 
+def _by_id(label: str) -> forms.TypedChoiceField:
+    """An optional choice of one of the plan's records by its id, among many."""
+    return forms.TypedChoiceField(
+        label=label, required=False, coerce=int, empty_value=None, widget=Select
+    )
+
+
 class PlanSearchForm(ColonlessForm):
     q = forms.CharField(
         label=_("Keyword"),
@@ -70,20 +77,8 @@ class PlanSearchForm(ColonlessForm):
         widget=forms.SearchInput,
         help_text=_("Searches titles, purposes and published texts."),
     )
-    area = forms.TypedChoiceField(
-        label=_("Policy area"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=Select,
-    )
-    division = forms.TypedChoiceField(
-        label=_("Division"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=Select,
-    )
+    area = _by_id(_("Policy area"))
+    division = _by_id(_("Division"))
     grade = forms.ChoiceField(label=_("Rating"), required=False)
     tag = forms.ChoiceField(
         label=_("Tag"),
