@@ -60,7 +60,7 @@ class Version:
 
 def plan_stamp(kwargs: dict) -> tuple[str, datetime.datetime | None] | None:
     """What the page's plans' stamps say of it; None for a plan that does not exist."""
-    plans = Plan.objects.all()
+    plans = Plan.objects.order_by()  # one stamp or an aggregate: no join to sort
     if "city" in kwargs:
         plans = plans.filter(city__slug=kwargs["city"])
     if "plan_id" in kwargs:

@@ -46,7 +46,8 @@ def _city_roles(user) -> dict[str, frozenset[int]]:
         return {}
     if not hasattr(user, "_city_roles"):
         roles: dict[str, set[int]] = {}
-        for role, city_id in user.memberships.values_list("role", "city_id"):
+        memberships = user.memberships.order_by()  # a set: no join to sort by city
+        for role, city_id in memberships.values_list("role", "city_id"):
             roles.setdefault(role, set()).add(city_id)
         user._city_roles = {role: frozenset(ids) for role, ids in roles.items()}
     return user._city_roles
@@ -57,7 +58,9 @@ def _divisions(user) -> dict[int, int]:
     if not user.is_authenticated:
         return {}
     if not hasattr(user, "_divisions"):
-        user._divisions = dict(user.divisions.values_list("pk", "city_id"))
+        user._divisions = dict(
+            user.divisions.order_by().values_list("pk", "city_id")  # no join to sort
+        )
     return user._divisions
 
 
