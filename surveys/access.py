@@ -459,12 +459,18 @@ def opinions_to_report(user, sheet: models.SurveySheet) -> QuerySet:
     if not sheet.period.is_open:
         return models.Opinion.objects.none()
     earlier = [
-        p for p in sheet.period.plan.periods.all() if p.sort_key < sheet.period.sort_key
+        p
+        for p in sheet.period.plan.periods.order_by()
+        if p.sort_key < sheet.period.sort_key
     ]
     previous = max(earlier, key=lambda p: p.sort_key, default=None)
     mine = division_ids(user) & {d.pk for d in sheet.item.division_list}
     if previous is None or not mine:
         return models.Opinion.objects.none()
-    return models.Opinion.objects.filter(
-        Q(item=sheet.item) | Q(item=None), period=previous, division__in=mine
-    ).select_related("period__plan", "item", "division")
+    return (
+        models.Opinion.objects.filter(
+            Q(item=sheet.item) | Q(item=None), period=previous, division__in=mine
+        )
+        .select_related("period__plan", "item", "division")
+        .order_by("item__order", "written_at", "pk")  # of one period
+    )

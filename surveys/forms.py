@@ -75,7 +75,7 @@ class GradeField(forms.ModelChoiceField):
 def _grade_field(sheet: SurveySheet, label: str) -> forms.ModelChoiceField:
     return GradeField(
         label=label,
-        queryset=sheet.period.plan.rating_scale.grades.all(),
+        queryset=sheet.period.plan.rating_scale.grades.order_by("order"),
         required=False,
         widget=forms.RadioSelect,
         blank=True,
@@ -194,7 +194,7 @@ class SheetForm(ColonlessForm):
         # What the plan's schedule says for the period's year, to write against.
         self.year_schedule = [
             (row.activity, row.word_for(fiscal_year))
-            for row in sheet.item.schedule_rows.all()
+            for row in sheet.item.schedule_rows.order_by("order")
             if row.word_for(fiscal_year)
         ]
         plan = sheet.period.plan
@@ -356,7 +356,8 @@ class ReviewForm(ColonlessForm):
         self.second_round = sheet.period.plan.second_round
         if self.second_round:
             self.grades = {
-                str(g.pk): g for g in sheet.period.plan.rating_scale.grades.all()
+                str(g.pk): g
+                for g in sheet.period.plan.rating_scale.grades.order_by("order")
             }
             self.fields["hq_grade"] = forms.ChoiceField(
                 label=_("HQ's rating"),

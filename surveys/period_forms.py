@@ -124,7 +124,7 @@ class QueueFilterForm(ColonlessForm):
 
     def __init__(self, *args, period: Period, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = period.plan.areas.all()
+        self.fields["area"].queryset = period.plan.areas.order_by("order")
         self.fields["division"].queryset = period.plan.item_divisions().order_by("name")
         self.fields["state"].choices = [("", "---------"), *SurveySheet.State.choices]
 

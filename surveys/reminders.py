@@ -111,9 +111,9 @@ def missing_summary(
     )
     sheets = {
         sheet.item_id: sheet
-        for sheet in period.sheets.filter(
-            item__in={link.item_id for link in first}
-        ).select_related("item", "period")
+        for sheet in period.sheets.filter(item__in={link.item_id for link in first})
+        .select_related("item", "period")
+        .order_by()  # keyed by item
     }
     summary: dict[int, tuple[Division, list[SurveySheet], int]] = {}
     for link in first:

@@ -79,7 +79,9 @@ class Grade(models.Model):
     class Meta:
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
-        ordering = ["scale", "order"]
+        # By the scale's id, not the scale: that would join its city to sort every
+        # list of a scale's grades by the city's and the scale's names.
+        ordering = ["scale_id", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["scale", "code"], name="plans_grade_code_unique_per_scale"

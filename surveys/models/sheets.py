@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -394,8 +395,16 @@ class SurveySheet(models.Model):
                 item_id=self.item_id, period__plan_id=self.period.plan_id
             )
             .exclude(pk=self.pk)
+            .order_by()  # the latest is chosen here
             .select_related("period__plan", "division_grade", "hq_grade")
-            .prefetch_related("statuses__grade", "statuses__schedule_row")
+            .prefetch_related(
+                Prefetch(
+                    "statuses",
+                    queryset=ScheduleStatus.objects.select_related(
+                        "grade", "schedule_row"
+                    ).order_by(),  # sorted below
+                )
+            )
             if sheet.period.sort_key < self.period.sort_key
         ]
         previous = max(earlier, key=lambda sheet: sheet.period.sort_key, default=None)

@@ -72,7 +72,7 @@ def _past_sheets(user) -> QuerySet:
         access.own_sheets(user, SurveySheet.objects.published())
         .select_related("item", "period__plan")
         .order_by(
-            "-period__fiscal_year", "-period__half", "period", "item__order", "pk"
+            "-period__fiscal_year", "-period__half", "period_id", "item__order", "pk"
         )
     )
 

@@ -96,7 +96,11 @@ def _queue_nav(request, sheet: SurveySheet) -> dict | None:
 
 def render_sheet(request, sheet, status=200, **bound):
     """The sheet's page; `bound` holds a form posted with errors, shown as posted."""
-    sheet.status_list = list(sheet.statuses.select_related("grade", "schedule_row"))
+    sheet.status_list = list(
+        sheet.statuses.select_related("grade", "schedule_row").order_by(
+            "schedule_row__order"
+        )
+    )
     user = request.user
     review_form = bound.get("review_form")
     if review_form is None and access.may_review(user, sheet):
