@@ -89,6 +89,14 @@ def test_the_queue_offers_each_division_of_the_plans_items_once_by_name(
     names = [option.get_text() for option in select.find_all("option")]
     assert names == ["---------", *sorted(of_items)]
     assert idle.name not in names and len(of_items) > 10
+    # The division filtered by stays chosen on the page that lists its sheets.
+    chosen = Division.objects.get(city=plan.city, name=sorted(of_items)[3])
+    select = soup(queue(client, open_fy2018, division=chosen.pk)).find(
+        "select", attrs={"name": "division"}
+    )
+    assert [o.get_text() for o in select.find_all("option", selected=True)] == [
+        chosen.name
+    ]
 
 
 def test_queue_filters_by_area(client, hq_officer, open_fy2018):
