@@ -22,10 +22,10 @@ divisions at 100×, all of them in the search form's division list).
 The header gives the time of the cheapest query the ORM makes (one city by
 its key, no ordering, timed in a batch with warm caches) and of the same SQL
 on the bare cursor. The "bound" column is the least ratio a page could have
-with its number of queries: the cached request (the middleware and a cache
-read, no view), plus each query at that cheapest time, plus the template.
-No view that makes the page's queries through the ORM gets below it on this
-machine.
+with its number of queries: the cached request (the middleware, the query for
+the plan's stamp and a cache read, no view), plus each query at that cheapest
+time, plus the template. No view that makes the page's queries through the ORM
+gets below it on this machine.
 """
 
 from __future__ import annotations
